@@ -1,0 +1,236 @@
+"""The public site's furniture: the home page, the masthead and the ticker."""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import Tag
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable, Page
+
+from minbar.newsroom.models import (
+    LISTING_PAGE_SIZE,
+    ArticlePage,
+    ArticleType,
+    Author,
+    SectionPage,
+)
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page, and the root of the archives that are not sections."""
+
+    lead_story = models.ForeignKey(
+        "minbar_newsroom.ArticlePage",
+        verbose_name=_("lead story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the newest story with a picture leads."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead_story"),
+        InlinePanel("top_stories", heading=_("Top stories"), label=_("story")),
+        InlinePanel("section_blocks", heading=_("Section blocks"), label=_("section")),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["minbar_newsroom.SectionPage"]
+    max_count = 1
+    template = "minbar/public/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    # Curation, with fallbacks so that a fresh site looks finished.
+
+    def front(self, top_count=4, block_count=4, latest_count=10):
+        from .fronts import build_front
+
+        return build_front(self, top_count, block_count, latest_count)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["front"] = self.front()
+        return context
+
+    # Archives that are not sections: writers, tags and days.
+
+    def render_listing(self, request, template, queryset, **extra):
+        page_obj = Paginator(queryset, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            template=template,
+            context_overrides={"page_obj": page_obj, **extra},
+        )
+
+    @path("writers/", name="writers")
+    def writers(self, request):
+        authors = Author.objects.filter(articlepage__live=True).distinct().select_related("photo")
+        return self.render(
+            request,
+            template="minbar/public/writers.html",
+            context_overrides={"authors": authors},
+        )
+
+    @path("writers/<str:slug>/", name="writer")
+    def writer(self, request, slug):
+        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        articles = ArticlePage.objects.listing().filter(authors=author)
+        return self.render_listing(
+            request, "minbar/public/writer.html", articles, author=author
+        )
+
+    @path("tags/<str:slug>/", name="tag")
+    def tag(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        articles = ArticlePage.objects.listing().filter(tags=tag)
+        return self.render_listing(request, "minbar/public/tag.html", articles, tag=tag)
+
+    @path("archive/<int:year>/<int:month>/<int:day>/", name="day")
+    def day(self, request, year, month, day):
+        try:
+            date = datetime.date(year, month, day)
+        except ValueError as exc:
+            raise Http404 from exc
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
+        articles = ArticlePage.objects.listing().filter(
+            first_published_at__gte=start,
+            first_published_at__lt=start + datetime.timedelta(days=1),
+        )
+        return self.render_listing(
+            request,
+            "minbar/public/day.html",
+            articles,
+            date=date,
+            previous_day=date - datetime.timedelta(days=1),
+            next_day=date + datetime.timedelta(days=1),
+        )
+
+
+class TopStory(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey(
+        "minbar_newsroom.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("article")]
+
+
+class SectionBlock(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="section_blocks")
+    section = models.ForeignKey(
+        SectionPage, verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("section")]
+
+
+@register_setting(icon="site")
+class PublicationSettings(ClusterableModel, BaseSiteSetting):
+    """Site identity and the staff box (masthead)."""
+
+    name = models.CharField(_("publication name"), max_length=120)
+    tagline = models.CharField(_("tagline"), max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ticker_size = models.PositiveSmallIntegerField(
+        _("latest headlines in the ticker"), default=12
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("logo")],
+            heading=_("Identity"),
+        ),
+        InlinePanel("staff_lines", heading=_("Staff box"), label=_("line")),
+        FieldPanel("ticker_size"),
+    ]
+
+    class Meta:
+        verbose_name = _("publication")
+
+    def __str__(self):
+        return self.name or str(self._meta.verbose_name)
+
+
+class StaffLine(Orderable):
+    """One line of the staff box: a role and the person who holds it."""
+
+    publication = ParentalKey(
+        PublicationSettings, on_delete=models.CASCADE, related_name="staff_lines"
+    )
+    role = models.CharField(_("role"), max_length=120)
+    person = models.CharField(_("person"), max_length=120)
+
+    panels = [FieldPanel("role"), FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("staff box line")
+
+    def __str__(self):
+        return f"{self.role}: {self.person}"
+
+
+class TickerItemQuerySet(models.QuerySet):
+    def current(self, now=None):
+        """Items not yet expired: expiry needs no deploy and no cron job."""
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class TickerItem(models.Model):
+    """A pinned breaking item, shown before the latest headlines."""
+
+    text = models.CharField(_("text"), max_length=255)
+    url = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("Optional: a page address.")
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, help_text=_("Empty: until removed.")
+    )
+    sort_order = models.IntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TickerItemQuerySet.as_manager()
+
+    panels = [FieldPanel("text"), FieldPanel("url"), FieldPanel("expires_at"), FieldPanel("sort_order")]
+
+    class Meta:
+        verbose_name = _("breaking ticker item")
+        verbose_name_plural = _("breaking ticker items")
+        ordering = ["sort_order", "-created_at"]
+
+    def __str__(self):
+        return self.text
+
+
+__all__ = [
+    "HomePage",
+    "PublicationSettings",
+    "SectionBlock",
+    "StaffLine",
+    "TickerItem",
+    "TopStory",
+    "ArticleType",
+]

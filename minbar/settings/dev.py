@@ -1,0 +1,10 @@
+"""The demo and local development: debug on, console email, in-process cache."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool, kept_secret_key
+
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECRET_KEY = SECRET_KEY or kept_secret_key()

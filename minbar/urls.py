@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from minbar.public import views as public_views
+
+handler404 = "minbar.public.views.page_not_found"
+handler500 = "minbar.public.views.server_error"
+
+urlpatterns = [
+    path("newsroom/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("<int:public_id>", public_views.article, name="article"),
+    path("<int:public_id>/", public_views.article_with_slash),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
