@@ -101,7 +101,10 @@ def load_publication(directory: Path, data: dict):
     StaffLine.objects.filter(publication=settings).delete()
     for order, line in enumerate(data["staff"]):
         StaffLine.objects.create(
-            publication=settings, sort_order=order, role=nfc(line["role"]), person=nfc(line["name"])
+            publication=settings,
+            sort_order=order,
+            role=nfc(line["role"]),
+            person=nfc(line["name"]),
         )
 
     TickerItem.objects.all().delete()
@@ -114,7 +117,9 @@ def load_publication(directory: Path, data: dict):
         )
 
     for section in data.get("sections", []):
-        ensure_section(home, section["slug"], nfc(section["name"]), section.get("parent"))
+        ensure_section(
+            home, section["slug"], nfc(section["name"]), section.get("parent")
+        )
     for writer in data.get("writers", []):
         author, _ = Author.objects.update_or_create(
             slug=writer["slug"],
@@ -130,7 +135,10 @@ def load_publication(directory: Path, data: dict):
     for agency in data.get("agencies", []):
         Agency.objects.update_or_create(
             slug=agency["slug"],
-            defaults={"name": nfc(agency["name"]), "full_name": nfc(agency.get("full_name", ""))},
+            defaults={
+                "name": nfc(agency["name"]),
+                "full_name": nfc(agency.get("full_name", "")),
+            },
         )
 
 
@@ -142,7 +150,9 @@ def ensure_section(home, slug, name, parent_slug=None):
     if parent_slug:
         parent = SectionPage.objects.filter(slug=parent_slug).first()
         if parent is None:
-            raise BundleError(f"section '{slug}': unknown parent section '{parent_slug}'")
+            raise BundleError(
+                f"section '{slug}': unknown parent section '{parent_slug}'"
+            )
     section = parent.add_child(instance=SectionPage(title=name, slug=slug))
     section.save_revision().publish()
     return section
@@ -153,7 +163,9 @@ def image_from_file(path: Path, title: str) -> Image:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise BundleError(f"{path.name}: cannot read the picture ({exc.strerror})") from exc
+        raise BundleError(
+            f"{path.name}: cannot read the picture ({exc.strerror})"
+        ) from exc
     digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
     existing = Image.objects.filter(file_hash=digest).first()
     if existing is not None:
@@ -184,7 +196,9 @@ def load_item_file(directory: Path, path: Path) -> ItemOutcome:
         raw = path.read_bytes()
         item = json.loads(raw.decode("utf-8"))
         with transaction.atomic():
-            return load_item(directory, path.name, item, hashlib.sha256(raw).hexdigest())
+            return load_item(
+                directory, path.name, item, hashlib.sha256(raw).hexdigest()
+            )
     except (BundleError, ValueError, KeyError, TypeError, OSError) as exc:
         return ItemOutcome(path.name, "failed", reason=str(exc) or type(exc).__name__)
 
@@ -289,7 +303,9 @@ def apply_picture(directory, article, item):
     article.image = image_from_file(path, caption or article.title)
     article.image_caption = caption
     article.image_alt = first_value(picture.get("descriptions"), "alt") or caption
-    article.image_credit = nfc(picture.get("by") or picture.get("copyrightholder") or "")
+    article.image_credit = nfc(
+        picture.get("by") or picture.get("copyrightholder") or ""
+    )
 
 
 def apply_credits(article, item):
@@ -306,7 +322,8 @@ def apply_credits(article, item):
             agency = Agency.objects.filter(name=name).first()
             if agency is None:
                 agency = Agency.objects.create(
-                    name=name, slug=unique_slug(Agency, slugify(name, allow_unicode=True))
+                    name=name,
+                    slug=unique_slug(Agency, slugify(name, allow_unicode=True)),
                 )
             agencies.append(agency)
     article.agencies.set(agencies)

@@ -108,7 +108,12 @@ class Agency(index.Indexed, models.Model):
     full_name = models.CharField(_("full name"), max_length=255, blank=True)
     url = models.URLField(_("website"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("full_name"), FieldPanel("url")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("full_name"),
+        FieldPanel("url"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -135,7 +140,10 @@ class SectionPage(Page):
         help_text=_("Used when the home page has no curated section blocks."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("show_on_home")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("show_on_home"),
+    ]
     parent_page_types = ["minbar_public.HomePage", "minbar_newsroom.SectionPage"]
     subpage_types = ["minbar_newsroom.SectionPage", "minbar_newsroom.ArticlePage"]
     template = "minbar/newsroom/section_page.html"
@@ -159,7 +167,9 @@ class SectionPage(Page):
 
 class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(
-        "minbar_newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+        "minbar_newsroom.ArticlePage",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
     )
 
 
@@ -186,10 +196,16 @@ class ArticlePage(Page):
         help_text=_("The number in the article's address; given automatically."),
     )
     article_type = models.CharField(
-        _("article type"), max_length=20, choices=ArticleType.choices, default=ArticleType.NEWS
+        _("article type"),
+        max_length=20,
+        choices=ArticleType.choices,
+        default=ArticleType.NEWS,
     )
     kicker = models.CharField(
-        _("kicker"), max_length=80, blank=True, help_text=_("A word or two above the headline.")
+        _("kicker"),
+        max_length=80,
+        blank=True,
+        help_text=_("A word or two above the headline."),
     )
     summary = models.TextField(_("summary"), blank=True)
     image = models.ForeignKey(
@@ -218,7 +234,9 @@ class ArticlePage(Page):
     )
     dateline = models.CharField(_("dateline"), max_length=120, blank=True)
     agencies = ParentalManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
-    tags = ClusterTaggableManager(through=ArticleTag, verbose_name=_("tags"), blank=True)
+    tags = ClusterTaggableManager(
+        through=ArticleTag, verbose_name=_("tags"), blank=True
+    )
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ArticlePageManager()

@@ -145,12 +145,18 @@ def _permissions(names):
     found = []
     for name in names:
         app_label, codename = name.split(".")
-        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        found.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return found
 
 
 def ensure_roles(home):
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+    )
 
     collection = Collection.get_first_root_node()
     for role in ROLES:

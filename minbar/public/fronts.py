@@ -18,7 +18,9 @@ def build_front(home, top_count, block_count, latest_count):
     listing = ArticlePage.objects.listing().descendant_of(home)
     front = Front()
 
-    front.lead = home.lead_story if home.lead_story_id and home.lead_story.live else None
+    front.lead = (
+        home.lead_story if home.lead_story_id and home.lead_story.live else None
+    )
     if front.lead is None:
         front.lead = listing.filter(image__isnull=False).first() or listing.first()
     shown = {front.lead.pk} if front.lead else set()
@@ -28,12 +30,18 @@ def build_front(home, top_count, block_count, latest_count):
         for item in home.top_stories.select_related("article", "article__image")
         if item.article.live
     ]
-    front.top = curated or list(listing.exclude(pk__in=shown)[:top_count])
+    front.top = curated or list(
+        listing.exclude(article_type__in=COLUMN_TYPES).exclude(pk__in=shown)[:top_count]
+    )
     shown.update(article.pk for article in front.top)
 
-    sections = [block.section for block in home.section_blocks.select_related("section")]
+    sections = [
+        block.section for block in home.section_blocks.select_related("section")
+    ]
     if not sections:
-        sections = list(SectionPage.objects.live().child_of(home).filter(show_on_home=True))
+        sections = list(
+            SectionPage.objects.live().child_of(home).filter(show_on_home=True)
+        )
     for section in sections:
         if section.live:
             articles = list(
@@ -46,6 +54,8 @@ def build_front(home, top_count, block_count, latest_count):
 
     front.latest = list(listing[:latest_count])
     front.columns = list(
-        listing.filter(article_type__in=COLUMN_TYPES).prefetch_related("authors__photo")[:6]
+        listing.filter(article_type__in=COLUMN_TYPES).prefetch_related(
+            "authors__photo"
+        )[:6]
     )
     return front

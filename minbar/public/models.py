@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -20,7 +21,6 @@ from wagtail.models import Orderable, Page
 from minbar.newsroom.models import (
     LISTING_PAGE_SIZE,
     ArticlePage,
-    ArticleType,
     Author,
     SectionPage,
 )
@@ -61,13 +61,16 @@ class HomePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["front"] = self.front()
+        # Lazy: the routes below render with this context too, without a front.
+        context["front"] = SimpleLazyObject(self.front)
         return context
 
     # Archives that are not sections: writers, tags and days.
 
     def render_listing(self, request, template, queryset, **extra):
-        page_obj = Paginator(queryset, LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+        page_obj = Paginator(queryset, LISTING_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         return self.render(
             request,
             template=template,
@@ -76,7 +79,11 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("writers/", name="writers")
     def writers(self, request):
-        authors = Author.objects.filter(articlepage__live=True).distinct().select_related("photo")
+        authors = (
+            Author.objects.filter(articlepage__live=True)
+            .distinct()
+            .select_related("photo")
+        )
         return self.render(
             request,
             template="minbar/public/writers.html",
@@ -132,9 +139,14 @@ class TopStory(Orderable):
 
 
 class SectionBlock(Orderable):
-    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="section_blocks")
+    home = ParentalKey(
+        HomePage, on_delete=models.CASCADE, related_name="section_blocks"
+    )
     section = models.ForeignKey(
-        SectionPage, verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+        SectionPage,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
 
     panels = [FieldPanel("section")]
@@ -214,7 +226,12 @@ class TickerItem(models.Model):
 
     objects = TickerItemQuerySet.as_manager()
 
-    panels = [FieldPanel("text"), FieldPanel("url"), FieldPanel("expires_at"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("url"),
+        FieldPanel("expires_at"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         verbose_name = _("breaking ticker item")
@@ -232,5 +249,4 @@ __all__ = [
     "StaffLine",
     "TickerItem",
     "TopStory",
-    "ArticleType",
 ]

@@ -1,9 +1,8 @@
 """Views outside the page tree: numeric article addresses and error pages."""
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 from wagtail import hooks
 
 from minbar.newsroom.models import ArticlePage

@@ -9,9 +9,13 @@ from .base import DATABASES
 
 for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(required):
-        raise ImproperlyConfigured(f"Production needs the {required} environment variable.")
+        raise ImproperlyConfigured(
+            f"Production needs the {required} environment variable."
+        )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("Production needs DATABASE_URL to name a PostgreSQL database.")
+    raise ImproperlyConfigured(
+        "Production needs DATABASE_URL to name a PostgreSQL database."
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

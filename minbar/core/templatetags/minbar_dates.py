@@ -1,5 +1,7 @@
 """Template filters for Arabic dates: ``{{ value|gregorian_ar }}``, ``|hijri_ar``."""
 
+import datetime
+
 from django import template
 from django.conf import settings
 from django.utils import timezone
@@ -12,7 +14,7 @@ register = template.Library()
 def _local(value):
     if value is None:
         return None
-    if timezone.is_aware(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     help = "Set up the demo newsroom (idempotent), then serve it unless --no-serve."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bundle", action="append", default=[], help="also load this bundle")
+        parser.add_argument(
+            "--bundle", action="append", default=[], help="also load this bundle"
+        )
         parser.add_argument("--port", default="8000")
         parser.add_argument("--no-serve", action="store_true")
 
@@ -45,7 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nNewsroom: http://127.0.0.1:{port}/newsroom/\n"
-                f"Log in as admin (or chief, editor, writer) with the password: {password}\n"
+                "Log in as admin (or chief, editor, writer) "
+                f"with the password: {password}\n"
             )
         )
         if not no_serve:
