@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -109,12 +110,18 @@ def load_publication(directory: Path, data: dict):
 
     TickerItem.objects.all().delete()
     for order, item in enumerate(data["ticker"]):
-        TickerItem.objects.create(
+        ticker_item = TickerItem(
             text=nfc(item["text"]),
             url=item.get("url") or "",
             expires_at=parse_time(item.get("expires")),
             sort_order=order,
         )
+        try:
+            ticker_item.full_clean()
+        except ValidationError as exc:
+            message = f"publication.json: ticker item {order + 1}: {exc}"
+            raise BundleError(message) from exc
+        ticker_item.save()
 
     for section in data.get("sections", []):
         ensure_section(

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -211,12 +212,23 @@ class TickerItemQuerySet(models.QuerySet):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
+def validate_link(value):
+    """A site path (/33234) or an http(s) address: never javascript: and the like."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"])(value)
+
+
 class TickerItem(models.Model):
     """A pinned breaking item, shown before the latest headlines."""
 
     text = models.CharField(_("text"), max_length=255)
     url = models.CharField(
-        _("link"), max_length=500, blank=True, help_text=_("Optional: a page address.")
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_link],
+        help_text=_("Optional: a page address such as /33234, or a full address."),
     )
     expires_at = models.DateTimeField(
         _("expires at"), null=True, blank=True, help_text=_("Empty: until removed.")
