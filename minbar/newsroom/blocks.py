@@ -20,7 +20,7 @@ class QuoteBlock(blocks.StructBlock):
 
 class InlineImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Image"))
-    caption = blocks.CharBlock(label=_("Caption"), required=False)
+    caption = blocks.CharBlock(label=_("Picture caption"), required=False)
     credit = blocks.CharBlock(label=_("Credit"), required=False)
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.http import HttpResponsePermanentRedirect
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -45,9 +46,11 @@ class Author(index.Indexed, models.Model):
     """A writer: staff reporter, columnist or the editor-in-chief."""
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("address name"), max_length=120, unique=True, allow_unicode=True
+    )
     title = models.CharField(
-        _("title"),
+        pgettext_lazy("writer", "title"),
         max_length=120,
         blank=True,
         help_text=_("Shown before the name, e.g. the columnist's description."),
@@ -104,7 +107,9 @@ class Agency(index.Indexed, models.Model):
     name = models.CharField(
         _("name"), max_length=120, unique=True, help_text=_("As credited, e.g. تاس.")
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("address name"), max_length=120, unique=True, allow_unicode=True
+    )
     full_name = models.CharField(_("full name"), max_length=255, blank=True)
     url = models.URLField(_("website"), blank=True)
 
