@@ -99,7 +99,11 @@ def test_loading_twice_changes_nothing():
         list(ArticlePage.objects.values_list("latest_revision_id", flat=True))
         == revisions
     )
-    assert StaffLine.objects.count() == 3
+    staff_ids = list(StaffLine.objects.values_list("pk", flat=True))
+    ticker_ids = list(TickerItem.objects.values_list("pk", flat=True))
+    load_bundle(DEMO_BUNDLE)
+    assert list(StaffLine.objects.values_list("pk", flat=True)) == staff_ids
+    assert list(TickerItem.objects.values_list("pk", flat=True)) == ticker_ids
 
 
 def test_seed_bundle_sets_identity_staff_box_and_pinned_ticker():

@@ -95,33 +95,14 @@ def load_publication(directory: Path, data: dict):
     settings = PublicationSettings.for_site(site)
     settings.name = nfc(data["name"])
     settings.tagline = nfc(data.get("tagline", ""))
-    if data.get("logo"):
-        settings.logo = image_from_file(directory / data["logo"], settings.name)
+    logo = data.get("logo")
+    settings.logo = image_from_file(directory / logo, settings.name) if logo else None
     settings.save()
 
-    StaffLine.objects.filter(publication=settings).delete()
-    for order, line in enumerate(data["staff"]):
-        StaffLine.objects.create(
-            publication=settings,
-            sort_order=order,
-            role=nfc(line["role"]),
-            person=nfc(line["name"]),
-        )
-
-    TickerItem.objects.all().delete()
-    for order, item in enumerate(data["ticker"]):
-        ticker_item = TickerItem(
-            text=nfc(item["text"]),
-            url=item.get("url") or "",
-            expires_at=parse_time(item.get("expires")),
-            sort_order=order,
-        )
-        try:
-            ticker_item.full_clean()
-        except ValidationError as exc:
-            message = f"publication.json: ticker item {order + 1}: {exc}"
-            raise BundleError(message) from exc
-        ticker_item.save()
+    set_staff_box(
+        settings, [(nfc(line["role"]), nfc(line["name"])) for line in data["staff"]]
+    )
+    set_pinned_ticker(data["ticker"])
 
     for section in data.get("sections", []):
         ensure_section(
@@ -147,6 +128,42 @@ def load_publication(directory: Path, data: dict):
                 "full_name": nfc(agency.get("full_name", "")),
             },
         )
+
+
+def set_staff_box(settings, lines):
+    """Replace the staff box with these (role, person) lines, unless it already is."""
+    current = list(settings.staff_lines.values_list("role", "person"))
+    if current == lines:
+        return
+    StaffLine.objects.filter(publication=settings).delete()
+    for order, (role, person) in enumerate(lines):
+        StaffLine.objects.create(
+            publication=settings, sort_order=order, role=role, person=person
+        )
+
+
+def set_pinned_ticker(items):
+    """Replace the pinned ticker items with these, unless they already are."""
+    wanted = []
+    for order, item in enumerate(items):
+        ticker_item = TickerItem(
+            text=nfc(item["text"]),
+            url=item.get("url") or "",
+            expires_at=parse_time(item.get("expires")),
+            sort_order=order,
+        )
+        try:
+            ticker_item.full_clean()
+        except ValidationError as exc:
+            message = f"publication.json: ticker item {order + 1}: {exc}"
+            raise BundleError(message) from exc
+        wanted.append(ticker_item)
+    fields = ("text", "url", "expires_at", "sort_order")
+    current = [tuple(getattr(t, f) for f in fields) for t in TickerItem.objects.all()]
+    if current == [tuple(getattr(t, f) for f in fields) for t in wanted]:
+        return
+    TickerItem.objects.all().delete()
+    TickerItem.objects.bulk_create(wanted)
 
 
 def ensure_section(home, slug, name, parent_slug=None):
