@@ -3,7 +3,12 @@
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool, kept_secret_key
 
-DEBUG = env_bool("DEBUG", True)
+# The demo shows what readers see, Arabic error pages included: DEBUG=1 for
+# Django's tracebacks.  WhiteNoise serves static files either way.
+DEBUG = env_bool("DEBUG", False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MINBAR_SERVE_MEDIA = True
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
