@@ -267,7 +267,14 @@ class ArticlePage(Page):
         ),
         FieldPanel("tags"),
     ]
-    promote_panels = Page.promote_panels + [FieldPanel("public_id", read_only=True)]
+    # No slug field: the address is the article number, given automatically.
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("seo_title"), FieldPanel("search_description")],
+            heading=_("For search engines"),
+        ),
+        FieldPanel("public_id", read_only=True),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),

@@ -76,6 +76,7 @@ MODEL_PERMISSIONS = {
         "minbar_newsroom.change_author",
         "minbar_newsroom.delete_author",
         "minbar_public.change_publicationsettings",
+        "minbar_public.curate_homepage",
         "minbar_public.add_tickeritem",
         "minbar_public.change_tickeritem",
         "minbar_public.delete_tickeritem",
@@ -188,7 +189,9 @@ def ensure_review_workflow(home):
     task = GroupApprovalTask.objects.filter(name=REVIEW_TASK).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=REVIEW_TASK)
-        task.groups.set(Group.objects.filter(name__in=[EDITOR, EDITOR_IN_CHIEF]))
+        task.groups.set(
+            Group.objects.filter(name__in=[EDITOR, EDITOR_IN_CHIEF, ADMINISTRATOR])
+        )
     workflow, created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
     if created:
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)

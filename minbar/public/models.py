@@ -52,6 +52,7 @@ class HomePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+        permissions = [("curate_homepage", _("Can curate the home page"))]
 
     # Curation, with fallbacks so that a fresh site looks finished.
 
