@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from minbar.public import views as public_views
+from minbar.search import views as search_views
 
 handler404 = "minbar.public.views.page_not_found"
 handler500 = "minbar.public.views.server_error"
@@ -13,6 +14,8 @@ handler500 = "minbar.public.views.server_error"
 urlpatterns = [
     path("newsroom/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", search_views.search, name="search"),
+    path("api/search/", search_views.search_json, name="search_json"),
     path("<int:public_id>", public_views.article, name="article"),
     path("<int:public_id>/", public_views.article_with_slash),
 ]

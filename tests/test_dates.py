@@ -2,7 +2,7 @@
 
 import datetime
 
-from minbar.core.dates import clock_time, gregorian_date, hijri_date
+from minbar.arabic.dates import clock_time, gregorian_date, hijri_date
 
 
 def test_gregorian_dates_in_egyptian_and_levantine_month_names():

@@ -282,13 +282,15 @@ def load_item(directory: Path, filename: str, item: dict, digest: str) -> ItemOu
 
     apply_picture(directory, article, item)
     apply_credits(article, item)
-    article.save_revision().publish()
-
     first = parse_time(item.get("firstcreated") or item.get("versioncreated"))
     last = parse_time(item.get("versioncreated")) or first
     if first:
+        # Publishing keeps a first publication time that is already set.
+        article.first_published_at = first
+    article.save_revision().publish()
+    if first:
         ArticlePage.objects.filter(pk=article.pk).update(
-            first_published_at=first, last_published_at=max(first, last)
+            last_published_at=max(first, last)
         )
     return ItemOutcome(filename, "created" if created else "updated", public_id)
 

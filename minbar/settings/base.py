@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minbar.core",
     "minbar.newsroom",
     "minbar.public",
+    "minbar.search",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from minbar.core import dates
+from minbar.arabic import dates
 
 register = template.Library()
 

@@ -1,0 +1,88 @@
+"""PostgreSQL backend: a tsvector column built from the same terms.
+
+The tsvector and tsquery are written as literals, never passed through a text
+search configuration, so PostgreSQL neither re-stems the terms nor drops the
+``~`` of name keys.  Headline terms weigh A, summary B, body and meta C, and
+the extra stream D.
+"""
+
+from django.db import connection
+
+from ..analysis import Query, Term
+from . import Filters, Hits, filter_sql
+
+WEIGHT = {"headline": "A", "summary": "B", "body": "C", "meta": "C", "extra": "D"}
+MAX_POSITION = 16383  # PostgreSQL's limit; later positions are clamped
+RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"  # D, C, B, A
+
+
+def lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def vector_literal(streams: dict[str, list[str]]) -> str:
+    """A tsvector literal: each term with its position and weight."""
+    positions: dict[str, list[str]] = {}
+    position = 1
+    for name, weight in WEIGHT.items():
+        for token in streams[name]:
+            positions.setdefault(token, []).append(
+                f"{min(position, MAX_POSITION)}{weight}"
+            )
+            position += 1
+    return " ".join(f"{lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def term_expression(term: Term) -> str:
+    return "(" + " | ".join(lexeme(a) for a in sorted(term.alternatives)) + ")"
+
+
+def query_literal(query: Query) -> str:
+    parts = [term_expression(term) for term in query.terms]
+    parts += ["!" + term_expression(term) for term in query.excluded]
+    return " & ".join(parts)
+
+
+class PostgresBackend:
+    def ensure_table(self):
+        pass  # the column and its GIN index come with the migrations
+
+    def index(self, page_id: int, streams: dict[str, list[str]]):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE minbar_search_searchdocument SET vector = %s::tsvector "
+                "WHERE page_id = %s",
+                [vector_literal(streams), page_id],
+            )
+
+    def delete(self, page_id: int):
+        pass  # the document row, and with it the vector, is deleted by the caller
+
+    def clear(self):
+        pass
+
+    def search(
+        self, query: Query, filters: Filters, order: str, offset: int, limit: int
+    ):
+        where, params = filter_sql(filters, "%s")
+        base = (
+            "FROM minbar_search_searchdocument d, CAST(%s AS tsquery) q "
+            f"WHERE d.vector @@ q{where}"
+        )
+        params = [query_literal(query), *params]
+        rank = f"ts_rank({RANK_WEIGHTS}, d.vector, q)"
+        ordering = (
+            "d.first_published_at DESC, d.page_id DESC"
+            if order == "newest"
+            else f"{rank} DESC, d.first_published_at DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {base}", params)
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT d.page_id, {rank} {base} "
+                f"ORDER BY {ordering} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        return Hits(total, [r[0] for r in rows], {r[0]: float(r[1]) for r in rows})
