@@ -171,6 +171,21 @@ class PublicationSettings(ClusterableModel, BaseSiteSetting):
     ticker_size = models.PositiveSmallIntegerField(
         _("latest headlines in the ticker"), default=12
     )
+    month_names = models.CharField(
+        _("Gregorian month names"),
+        max_length=10,
+        choices=[("egypt", _("Egypt and the Gulf: يناير، أبريل")),
+                 ("levant", _("The Levant and Iraq: كانون الثاني، نيسان"))],
+        default="egypt",
+    )  # fmt: skip
+    hijri_offset = models.SmallIntegerField(
+        _("Hijri date correction (days)"),
+        default=0,
+        choices=[(n, str(n)) for n in (-2, -1, 0, 1, 2)],
+        help_text=_(
+            "Days added to the Umm al-Qura date when the local moon sighting differs."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -179,6 +194,10 @@ class PublicationSettings(ClusterableModel, BaseSiteSetting):
         ),
         InlinePanel("staff_lines", heading=_("Staff box"), label=_("line")),
         FieldPanel("ticker_size"),
+        MultiFieldPanel(
+            [FieldPanel("month_names"), FieldPanel("hijri_offset")],
+            heading=_("Dates"),
+        ),
     ]
 
     class Meta:
