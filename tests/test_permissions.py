@@ -273,6 +273,8 @@ def staff_box_form(person):
             "tagline": settings.tagline,
             "logo": settings.logo_id or "",
             "ticker_size": settings.ticker_size,
+            "month_names": settings.month_names,
+            "hijri_offset": settings.hijri_offset,
             "staff_lines": inline_formset(lines, initial=len(lines) - 1),
         }
     )
