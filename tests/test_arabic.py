@@ -78,11 +78,11 @@ def test_stem(word, expected):
 @pytest.mark.parametrize(
     "word, stems",
     [
-        ("وزير", ["وزير", "زير"]),  # و may be the word's own letter
-        ("وأكد", ["واكد", "اكد"]),  # or the conjunction
-        ("لمصر", ["لمصر", "مصر"]),
-        ("بنك", ["بنك"]),  # too short to lose a letter
-        ("الوزير", ["وزير"]),
+        ("وزير", ("وزير", "زير")),  # و may be the word's own letter
+        ("وأكد", ("واكد", "اكد")),  # or the conjunction
+        ("لمصر", ("لمصر", "مصر")),
+        ("بنك", ("بنك",)),  # too short to lose a letter
+        ("الوزير", ("وزير",)),
     ],
 )
 def test_index_stems_keep_a_lone_proclitic_both_ways(word, stems):

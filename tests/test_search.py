@@ -220,3 +220,44 @@ def test_relevance_set_passes_the_bar():
     assert minbar.mean_recall >= 0.95, evaluation.format_table(table)
     assert minbar.mrr >= 0.85, evaluation.format_table(table)
     assert minbar.mean_recall > raw.mean_recall + 0.5
+
+
+def test_common_words_rank_headline_matches_first(monkeypatch):
+    """Past WIDE_MATCH matches, SQLite ranks headline and summary matches first."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the tiered ranking is the FTS5 backend's")
+    from minbar.search.backends import sqlite
+
+    body_only = [publish(f"خبر {n}", "زار الوفد بلدة كفرسلوان أمس.") for n in range(3)]
+    in_headline = publish("بلدة كفرسلوان تفتتح متحفها")
+    monkeypatch.setattr(sqlite, "WIDE_MATCH", 2)
+    results = run_search("كفرسلوان", Filters(), limit=2)
+    assert results.hits.total == 4
+    assert results.articles[0].public_id == in_headline.public_id
+    # Fewer headline matches than a page: the page is filled from the body.
+    assert results.articles[1].public_id in {a.public_id for a in body_only}
+
+
+def test_postgres_common_words_bound_the_count_and_prefer_headlines(
+    monkeypatch, client
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bounded count is the PostgreSQL backend's")
+    from minbar.search.backends import postgres
+
+    old = publish("بلدة كفرسلوان تفتتح متحفها")
+    for n in range(3):
+        publish(f"خبر {n}", "زار الوفد بلدة كفرسلوان أمس.")
+    new = publish("كفرسلوان تستقبل السياح في الربيع")
+    monkeypatch.setattr(postgres, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres, "WIDE_MATCH", 2)
+    results = run_search("كفرسلوان", Filters(), limit=2)
+    assert results.hits.total == 3 and results.hits.capped
+    # Headline matches, newest first.
+    assert [a.public_id for a in results.articles] == [new.public_id, old.public_id]
+    html = client.get("/search/", {"q": "كفرسلوان"}).content.decode()
+    assert "أكثر من" in html

@@ -18,6 +18,8 @@ Endings are removed only while at least ``MIN_STEM`` letters remain, so that
 short words keep their meaning (سنه stays سنه; ولاء stays ولاء).
 """
 
+from functools import lru_cache
+
 ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 PROCLITICS = ("و", "ف", "ب", "ك", "ل")
 
@@ -71,6 +73,7 @@ def strip_suffixes(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The light stem of one normalized word."""
     if word in PROTECTED or not word.isalpha():
@@ -81,13 +84,14 @@ def stem(word: str) -> str:
     return strip_suffixes(bare)
 
 
-def index_stems(word: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def index_stems(word: str) -> tuple[str, ...]:
     """Stems to index for a word: its stem, and its stem without a lone proclitic.
 
     وزير gives [وزير, زير]; وأكد gives [واكد, اكد]; so the query أكد finds
     وأكد and the query الوزير (stem وزير) still finds وزير.
     """
-    stems = [stem(word)]
+    stems = (stem(word),)
     if (
         len(word) >= 4
         and word.startswith(PROCLITICS)
@@ -96,5 +100,5 @@ def index_stems(word: str) -> list[str]:
     ):
         without = stem(word[1:])
         if len(without) >= MIN_STEM and without not in stems:
-            stems.append(without)
+            stems += (without,)
     return stems

@@ -18,6 +18,7 @@ Editors add entries in the newsroom (Search → Spelling variants).
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .normalize import normalize
 from .stemming import PROCLITICS, strip_article, strip_suffixes
@@ -141,6 +142,7 @@ DEFAULT_LEXICON = (
 MAX_JOINED = 3
 
 
+@lru_cache(maxsize=100_000)
 def skeleton(word: str) -> str:
     """The skeleton of one normalized, unspaced word: ترامب → ترمب."""
     if not word:
@@ -163,7 +165,12 @@ class VariantLexicon:
     MARK = "~"
     MIN_SKELETON = 3
 
+    CACHE_SIZE = 200_000
+
     def __init__(self, entries: Iterable[Iterable[str]] = DEFAULT_LEXICON):
+        self._cache: dict[tuple[str, ...], str | None] = {}
+        self.name_prefixes: set[str] = set()
+        self._begins: dict[str, bool] = {}
         self.exact: dict[str, str] = {}
         self.by_skeleton: dict[str, str] = {}
         for spellings in entries:
@@ -172,10 +179,18 @@ class VariantLexicon:
                 continue
             key = self.MARK + skeleton(strip_article(joined[0]))
             for spelling in joined:
+                self._add_prefixes(spelling)
                 self.exact.setdefault(spelling, key)
                 self.exact.setdefault(strip_article(spelling), key)
                 if len(skeleton(spelling)) >= self.MIN_SKELETON:
                     self.by_skeleton.setdefault(skeleton(spelling), key)
+
+    def _add_prefixes(self, spelling: str):
+        """Skeletons that begin this name, and its first word's: the names a
+        run of words could be the beginning of (see ``spans``)."""
+        for form in (spelling, strip_article(spelling)):
+            bones = skeleton(form)
+            self.name_prefixes.update(bones[:i] for i in range(1, len(bones) + 1))
 
     def key(self, *words: str) -> str | None:
         """The key of the name these adjacent normalized words spell, if any.
@@ -185,6 +200,18 @@ class VariantLexicon:
         when it is long enough to be telling and the word has lost letters to
         it (ترامب → ترمب), which a plain Arabic word of three letters has not.
         """
+        # News text repeats its words: remember the answers for single words
+        # (pairs and triples rarely repeat, and would only fill the cache).
+        if len(words) > 1:
+            return self._find(words)
+        if words in self._cache:
+            return self._cache[words]
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.clear()
+        self._cache[words] = found = self._find(words)
+        return found
+
+    def _find(self, words: tuple[str, ...]) -> str | None:
         joined = "".join(words)
         if len(joined) < 3:
             return None
@@ -211,7 +238,10 @@ class VariantLexicon:
         """
         found, start = [], 0
         while start < len(words):
-            for size in range(min(MAX_JOINED, len(words) - start), 0, -1):
+            # Joining words is worth trying only where the first could begin
+            # a name of several words.
+            longest = MAX_JOINED if self.could_begin_name(words[start]) else 1
+            for size in range(min(longest, len(words) - start), 0, -1):
                 key = self.key(*words[start : start + size])
                 if key:
                     found.append((start, start + size, key))
@@ -220,6 +250,17 @@ class VariantLexicon:
             else:
                 start += 1
         return found
+
+    def could_begin_name(self, word: str) -> bool:
+        known = self._begins.get(word)
+        if known is None:
+            if len(self._begins) > self.CACHE_SIZE:
+                self._begins.clear()
+            known = self._begins[word] = (
+                skeleton(word) in self.name_prefixes
+                or skeleton(strip_article(word)) in self.name_prefixes
+            )
+        return known
 
     def keys_in(self, words: list[str]) -> list[str]:
         return [key for _start, _end, key in self.spans(words)]

@@ -17,6 +17,7 @@ of which will do), quoted phrases, and excluded terms (a leading minus).
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from minbar.arabic.normalize import words
 from minbar.arabic.stemming import index_stems, stem
@@ -52,15 +53,11 @@ class Analyzer:
         tokens = words(text)
         terms = FieldTerms()
         for token in tokens:
-            stems = index_stems(token)
-            terms.primary.append(stems[0])
-            terms.extra.extend(stems[1:])
-            for form in hamza_forms(token):
-                terms.extra.append(stem(form))
-            parts = glued_parts(token)
-            for part in parts:
-                terms.extra.extend(index_stems(part))
-            terms.extra.extend(self.lexicon.keys_in(parts))
+            primary, extra, parts = token_terms(token)
+            terms.primary.append(primary)
+            terms.extra.extend(extra)
+            if parts:
+                terms.extra.extend(self.lexicon.keys_in(list(parts)))
         terms.extra.extend(self.lexicon.keys_in(tokens))
         return terms
 
@@ -87,6 +84,18 @@ GLUED_TITLES = (
     "الرءيس", "رءيس", "الوزير", "وزير", "المدير", "مدير", "ناءب", "امين",
     "سفير", "الشيخ", "الدكتور", "السيد", "الامير", "الملك",
 )  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def token_terms(token: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """One word's primary stem, its extra terms, and the words glued in it."""
+    stems = index_stems(token)
+    extra = list(stems[1:])
+    extra += [stem(form) for form in hamza_forms(token)]
+    parts = glued_parts(token)
+    for part in parts:
+        extra.extend(index_stems(part))
+    return stems[0], tuple(extra), tuple(parts)
 
 
 def glued_parts(token: str) -> list[str]:

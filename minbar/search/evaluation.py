@@ -40,6 +40,7 @@ class Judged:
     query: str
     relevant: list[str]
     phenomenon: str
+    collection: str = ""  # which queries file: set a, b, c (tuned on) or d (held out)
 
 
 @dataclass
@@ -70,14 +71,14 @@ def read_jsonl(paths):
     for path in sorted(paths):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                yield json.loads(line)
+                yield path.stem.split("-")[-1], json.loads(line)
 
 
 def read_relevance_set(directory: Path = RELEVANCE_DIR):
-    corpus = list(read_jsonl(directory.glob("corpus-*.jsonl")))
+    corpus = [doc for _set, doc in read_jsonl(directory.glob("corpus-*.jsonl"))]
     queries = [
-        Judged(q["query"], q["relevant"], q.get("phenomenon", ""))
-        for q in read_jsonl(directory.glob("queries-*.jsonl"))
+        Judged(q["query"], q["relevant"], q.get("phenomenon", ""), f"set {name}")
+        for name, q in read_jsonl(directory.glob("queries-*.jsonl"))
     ]
     return corpus, queries
 
@@ -252,6 +253,7 @@ def evaluate(corpus, queries, engines) -> dict[str, dict[str, Scores]]:
         for judged in queries:
             ranked = search(judged.query)
             by_phenomenon["all"].add(ranked, judged.relevant)
+            by_phenomenon[judged.collection].add(ranked, judged.relevant)
             by_phenomenon[judged.phenomenon].add(ranked, judged.relevant)
         table[name] = dict(by_phenomenon)
     return table
@@ -259,9 +261,9 @@ def evaluate(corpus, queries, engines) -> dict[str, dict[str, Scores]]:
 
 def format_table(table) -> str:
     engines = list(table)
-    phenomena = ["all"] + sorted(
-        {p for scores in table.values() for p in scores} - {"all"}
-    )
+    names = {p for scores in table.values() for p in scores} - {"all"}
+    sets = sorted(n for n in names if n.startswith("set "))
+    phenomena = ["all", *sets, *sorted(names - set(sets))]
     width = max(len(p) for p in phenomena) + 2
     lines = [
         "".ljust(width) + "".join(f"{e:>22}" for e in engines),

@@ -96,6 +96,7 @@ def search_json(request):
         {
             "query": query_text,
             "total": results.hits.total if results else 0,
+            "total_is_lower_bound": bool(results and results.hits.capped),
             "page": page.number,
             "pages": page.paginator.num_pages,
             "errors": form.errors.get_json_data() if form.is_bound else {},

@@ -29,6 +29,7 @@ class Hits:
     total: int = 0
     page_ids: list[int] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
+    capped: bool = False  # there are more than ``total`` matches
 
 
 def filter_sql(filters: Filters, param: str) -> tuple[str, list]:

@@ -19,6 +19,11 @@ CREATE_TABLE = (
 )
 # bm25() weights, in FIELDS order: headline, summary, body, meta, extra.
 WEIGHTS = "10.0, 4.0, 1.0, 3.0, 2.0"
+# Above this many matches, the first pages are ranked among headline and
+# summary matches only (see SQLiteBackend.search).
+WIDE_MATCH = 1000
+TOP_DEPTH = 200
+TOP_COLUMNS = "{headline summary}"
 
 
 def quote(token: str) -> str:
@@ -29,8 +34,11 @@ def term_expression(term: Term) -> str:
     return "(" + " OR ".join(quote(a) for a in sorted(term.alternatives)) + ")"
 
 
-def match_expression(query: Query) -> str:
+def match_expression(query: Query, columns: str = "") -> str:
+    """The FTS5 MATCH expression; ``columns`` restricts the required terms."""
     expression = " AND ".join(term_expression(term) for term in query.terms)
+    if columns:
+        expression = f"{columns} : ({expression})"
     for term in query.excluded:
         expression = f"({expression}) NOT {term_expression(term)}"
     return expression
@@ -60,8 +68,38 @@ class SQLiteBackend:
 
     def search(
         self, query: Query, filters: Filters, order: str, offset: int, limit: int
-    ):
+    ) -> Hits:
         where, params = filter_sql(filters, "%s")
+        if where or order == "newest":
+            return self._search_documents(query, where, params, order, offset, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [match_expression(query)],
+            )
+            total = cursor.fetchone()[0]
+            rows = []
+            if total > WIDE_MATCH and offset + limit <= TOP_DEPTH:
+                # A common word: rank the articles whose headline or summary
+                # has it, which bm25's weights put first anyway, rather than
+                # tens of thousands of body matches.
+                top = match_expression(query, TOP_COLUMNS)
+                rows = self._ranked(cursor, top, offset, limit)
+            if len(rows) < limit:
+                rows = self._ranked(cursor, match_expression(query), offset, limit)
+        return Hits(total, [r[0] for r in rows], {r[0]: r[1] for r in rows})
+
+    def _ranked(self, cursor, expression, offset, limit):
+        cursor.execute(
+            f"SELECT rowid, -bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "
+            f"WHERE {TABLE} MATCH %s ORDER BY bm25({TABLE}, {WEIGHTS}), rowid DESC "
+            "LIMIT %s OFFSET %s",
+            [expression, limit, offset],
+        )
+        return cursor.fetchall()
+
+    def _search_documents(self, query, where, params, order, offset, limit):
+        """With filters or by date: join the document table."""
         base = (
             f"FROM {TABLE} JOIN minbar_search_searchdocument d "
             f"ON d.page_id = {TABLE}.rowid WHERE {TABLE} MATCH %s{where}"

@@ -17,6 +17,11 @@ def create(apps, schema_editor):
             "CREATE INDEX minbar_search_vector ON minbar_search_searchdocument "
             "USING GIN (vector)"
         )
+        # Headline and summary terms: common words are looked up here first.
+        schema_editor.execute(
+            "CREATE INDEX minbar_search_top ON minbar_search_searchdocument "
+            "USING GIN (ts_filter(vector, '{a,b}'))"
+        )
 
 
 def drop(apps, schema_editor):
