@@ -261,3 +261,12 @@ def test_postgres_common_words_bound_the_count_and_prefer_headlines(
     assert [a.public_id for a in results.articles] == [new.public_id, old.public_id]
     html = client.get("/search/", {"q": "كفرسلوان"}).content.decode()
     assert "أكثر من" in html
+
+
+@pytest.mark.parametrize(
+    "written, query",
+    [("عبد الرحيم", "عبدالرحيم"), ("عبدالرحيم", "عبد الرحيم"), ("أبو ظبي", "أبوظبي")],
+)
+def test_compound_names_with_or_without_the_space(written, query):
+    article = publish(f"لقاء مع المهندس {written} في المعرض")
+    assert article.public_id in found(query)

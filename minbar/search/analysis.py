@@ -52,12 +52,15 @@ class Analyzer:
     def field_terms(self, text: str) -> FieldTerms:
         tokens = words(text)
         terms = FieldTerms()
-        for token in tokens:
+        for position, token in enumerate(tokens):
             primary, extra, parts = token_terms(token)
             terms.primary.append(primary)
             terms.extra.extend(extra)
             if parts:
                 terms.extra.extend(self.lexicon.keys_in(list(parts)))
+            if token in COMPOUND_FIRST and position + 1 < len(tokens):
+                # عبد الرحيم is also written عبدالرحيم, أبو ظبي أبوظبي.
+                terms.extra.append(stem(token + tokens[position + 1]))
         terms.extra.extend(self.lexicon.keys_in(tokens))
         return terms
 
@@ -98,9 +101,14 @@ def token_terms(token: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return stems[0], tuple(extra), tuple(parts)
 
 
+# The first words of compound names, written with or without a space.
+COMPOUND_FIRST = ("عبد", "ابو")
+
+
 def glued_parts(token: str) -> list[str]:
     """The words inside a token that glues two together, or nothing.
 
+    عبدالرحيم and أبوظبي are split after their first word;
     المدرسةالجديدة and الرئيسالأمريكي are split where an article starts inside
     the token after at least three letters (الاستقلال is left alone: the split
     needs three letters on either side of ال); هارونرئيس where a title from
@@ -109,6 +117,9 @@ def glued_parts(token: str) -> list[str]:
     """
     if len(token) < 6:
         return []
+    for first in COMPOUND_FIRST:
+        if token.startswith(first) and len(token) - len(first) >= 3:
+            return [first, token[len(first) :]]
     parts = GLUED_ARTICLE.split(token) if len(token) >= 7 else [token]
     if len(parts) > 1:
         return parts
