@@ -87,11 +87,10 @@ def analyse(article):
     from minbar.search.analysis import Analyzer
 
     analyzer = _analyzer(Analyzer)
-    streams = {"extra": []}
+    streams = {}
     for name in ("headline", "summary", "body", "meta"):
         terms = analyzer.field_terms(article[name])
-        streams[name] = terms.primary
-        streams["extra"].extend(terms.extra)
+        streams[name] = terms.primary + terms.extra
     return article["id"], streams
 
 
@@ -106,14 +105,13 @@ def analyse_recombined(article):
 
     analyzer = _analyzer(Analyzer)
     paragraphs = _cached.setdefault("paragraphs", {})
-    streams = {"extra": []}
+    streams = {}
     for name in ("headline", "summary", "body", "meta"):
         streams[name] = []
         for text in article[name].split("\n"):
             if text not in paragraphs:
                 paragraphs[text] = analyzer.field_terms(text)
-            streams[name].extend(paragraphs[text].primary)
-            streams["extra"].extend(paragraphs[text].extra)
+            streams[name].extend(paragraphs[text].primary + paragraphs[text].extra)
     return article["id"], streams
 
 

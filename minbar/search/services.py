@@ -71,11 +71,10 @@ def document_for(article) -> SearchDocument:
 
 
 def streams(document: SearchDocument, text_analyzer: Analyzer) -> dict[str, list[str]]:
-    result = {name: [] for name in FIELDS}
-    for name in ("headline", "summary", "body", "meta"):
+    result = {}
+    for name in FIELDS:
         terms = text_analyzer.field_terms(getattr(document, name))
-        result[name] = terms.primary
-        result["extra"].extend(terms.extra)
+        result[name] = terms.primary + terms.extra
     return result
 
 

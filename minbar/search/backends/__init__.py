@@ -10,9 +10,11 @@ from datetime import datetime
 
 from django.db import connection
 
-# Weights of the term streams: headline, summary, body, meta (writers, tags,
-# section, agencies) and extra (name keys, stems without a proclitic).
-FIELDS = ("headline", "summary", "body", "meta", "extra")
+# The term streams: headline, summary, body and meta (writers, tags, section,
+# agencies).  Each holds its words' stems, then their extra terms (name keys,
+# stems without a proclitic, hamza forms, glued halves), so that a name in a
+# headline weighs as a headline word.
+FIELDS = ("headline", "summary", "body", "meta")
 
 
 @dataclass

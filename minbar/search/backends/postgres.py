@@ -2,8 +2,7 @@
 
 The tsvector and tsquery are written as literals, never passed through a text
 search configuration, so PostgreSQL neither re-stems the terms nor drops the
-``~`` of name keys.  Headline terms weigh A, summary B, body and meta C, and
-the extra stream D.
+``~`` of name keys.  Headline terms weigh A, summary B, meta C and body D.
 """
 
 from django.db import connection
@@ -11,13 +10,13 @@ from django.db import connection
 from ..analysis import Query, Term
 from . import Filters, Hits, filter_sql
 
-WEIGHT = {"headline": "A", "summary": "B", "body": "C", "meta": "C", "extra": "D"}
+WEIGHT = {"headline": "A", "summary": "B", "body": "D", "meta": "C"}
 MAX_POSITION = 16383  # PostgreSQL's limit; later positions are clamped
-RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"  # D, C, B, A
+RANK_WEIGHTS = "'{0.1, 0.3, 0.4, 1.0}'::float4[]"  # D, C, B, A
 RANK = f"ts_rank({RANK_WEIGHTS}, d.vector, q)"
 # Headline and summary terms only; the migrations index this expression.
 TOP_VECTOR = "ts_filter(d.vector, '{a,b}')"
-COUNT_CAP = 10_000
+COUNT_CAP = 1000
 WIDE_MATCH = 1000
 TOP_DEPTH = 200
 
@@ -76,6 +75,7 @@ class PostgresBackend:
             f"WHERE d.vector @@ q{where}"
         )
         params = [query_literal(query), *params]
+        newest = "d.first_published_at DESC, d.page_id DESC"
         with connection.cursor() as cursor:
             # Counting half a million matches costs more than the search:
             # past COUNT_CAP the page says "more than".
@@ -84,31 +84,35 @@ class PostgresBackend:
                 [*params, COUNT_CAP],
             )
             total = cursor.fetchone()[0]
-            rows = []
-            if (
-                order != "newest"
-                and total >= WIDE_MATCH
-                and offset + limit <= TOP_DEPTH
-            ):
+            wide = total >= WIDE_MATCH and order != "newest"
+            if wide and offset + limit <= TOP_DEPTH:
                 rows = self._headline_matches(cursor, base, params, offset, limit)
-            if len(rows) < limit:
+                if len(rows) < limit and offset == 0:
+                    # Then the newest of the others: ranking them all is
+                    # what a common word makes slow.
+                    seen = [r[0] for r in rows]
+                    rows += self._page(
+                        cursor, base, params, newest, 0, limit + len(seen)
+                    )
+                    rows = list({r[0]: r for r in rows}.values())[:limit]
+            else:
                 ordering = (
-                    "d.first_published_at DESC, d.page_id DESC"
-                    if order == "newest"
-                    else f"{RANK} DESC, d.first_published_at DESC"
+                    newest if order == "newest" or wide else f"{RANK} DESC, {newest}"
                 )
-                cursor.execute(
-                    f"SELECT d.page_id, {RANK} {base} "
-                    f"ORDER BY {ordering} LIMIT %s OFFSET %s",
-                    [*params, limit, offset],
-                )
-                rows = cursor.fetchall()
+                rows = self._page(cursor, base, params, ordering, offset, limit)
         return Hits(
             total,
             [r[0] for r in rows],
             {r[0]: float(r[1]) for r in rows},
             capped=total >= COUNT_CAP,
         )
+
+    def _page(self, cursor, base, params, ordering, offset, limit):
+        cursor.execute(
+            f"SELECT d.page_id, {RANK} {base} ORDER BY {ordering} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return cursor.fetchall()
 
     def _headline_matches(self, cursor, base, params, offset, limit):
         """A common word: the newest articles whose headline or summary has it.

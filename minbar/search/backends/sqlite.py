@@ -17,8 +17,8 @@ CREATE_TABLE = (
     + ", ".join(FIELDS)
     + ", tokenize = \"unicode61 remove_diacritics 0 tokenchars '~'\")"
 )
-# bm25() weights, in FIELDS order: headline, summary, body, meta, extra.
-WEIGHTS = "10.0, 4.0, 1.0, 3.0, 2.0"
+# bm25() weights, in FIELDS order: headline, summary, body, meta.
+WEIGHTS = "10.0, 4.0, 1.0, 3.0"
 # Above this many matches, the first pages are ranked among headline and
 # summary matches only (see SQLiteBackend.search).
 WIDE_MATCH = 1000
