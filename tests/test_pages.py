@@ -174,11 +174,21 @@ def test_server_error_page_is_arabic_and_needs_no_database(client):
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article = ArticlePage.objects.listing().filter(image__isnull=False).first()
     client.get(f"/{article.public_id}")  # renditions are made on the first view
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(16):
         client.get(f"/{article.public_id}")
 
 
 def test_home_page_query_budget(client, django_assert_max_num_queries):
     client.get("/")
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(26):
         client.get("/")
+
+
+@pytest.mark.parametrize(
+    "url, budget",
+    [("/politics/", 15), ("/writers/salma-alrashed/", 13), ("/search/?q=ترمب", 13)],
+)
+def test_listing_query_budgets(client, django_assert_max_num_queries, url, budget):
+    client.get(url)
+    with django_assert_max_num_queries(budget):
+        client.get(url)
