@@ -14,6 +14,8 @@ handler500 = "minbar.public.views.server_error"
 urlpatterns = [
     path("newsroom/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("minbar.syndication.urls")),
+    path("api/", include("minbar.api.urls")),
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.search_json, name="search_json"),
     path("<int:public_id>", public_views.article, name="article"),

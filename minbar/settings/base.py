@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "minbar.newsroom",
     "minbar.public",
     "minbar.search",
+    "minbar.syndication",
+    "minbar.api",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
