@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from wagtail.models import Site
 
 from minbar.newsroom import roles
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         for directory in [DEMO_BUNDLE, *bundle]:
             self.stdout.write(f"Loading {directory}")
             call_command("load", str(directory), stdout=self.stdout)
+        # Canonical links, feeds and sitemaps use the site's address.
+        Site.objects.filter(is_default_site=True).update(
+            hostname="127.0.0.1", port=int(port)
+        )
         password = self.demo_password()
         for username, role, is_superuser in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
