@@ -9,6 +9,7 @@ from .forms import SearchForm
 from .services import run_search
 
 PAGE_SIZE = 20
+MAX_PAGE = 10_000
 
 
 class _Hits:
@@ -32,7 +33,9 @@ def search_results(request):
     results = None
     if query_text:
         try:
-            number = max(1, int(page_number))
+            # A page beyond the last shows the last; never an offset the
+            # database cannot hold.
+            number = min(max(1, int(page_number)), MAX_PAGE)
         except ValueError:
             number = 1
         sort = form.cleaned_data.get("sort") or "relevance"
