@@ -409,6 +409,20 @@ CHECKS = [
 POSITIVE, NEGATIVE = schemathesis.GenerationMode
 
 
+@pytest.fixture
+def keep_connection():
+    """Call the WSGI app in-process without it closing the test's database
+    connection after each request, as Django's test client also arranges."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 # Schemathesis's pytest integration (from_fixture) does not run under pytest 9,
 # so each operation's strategy is drawn with Hypothesis directly.
 @pytest.mark.parametrize(
@@ -422,7 +436,7 @@ POSITIVE, NEGATIVE = schemathesis.GenerationMode
         ("/api/search/", NEGATIVE),
     ],
 )
-def test_the_api_fuzzed_against_its_openapi_description(path, mode):
+def test_the_api_fuzzed_against_its_openapi_description(path, mode, keep_connection):
     app = get_wsgi_application()
     operation = schemathesis.openapi.from_wsgi("/api/openapi.json", app)[path]["GET"]
     # Negative cases only need to be refused cleanly, not to match the description.
