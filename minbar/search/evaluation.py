@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from minbar.arabic.normalize import SPELLING_FOLDS, WORD, YAA_HAMZA, normalize, words
@@ -109,7 +110,7 @@ def load_corpus(corpus) -> dict[int, str]:
             public_id=900000 + number,
         )
         article.body = [
-            {"type": "paragraph", "value": f"<p>{escape_html(p)}</p>"}
+            {"type": "paragraph", "value": f"<p>{escape(p)}</p>"}
             for p in doc.get("body", [])
         ]
         sections[name].add_child(instance=article)
@@ -128,10 +129,6 @@ def load_corpus(corpus) -> dict[int, str]:
         article.save_revision().publish()
         ids[article.pk] = doc["id"]
     return ids
-
-
-def escape_html(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # Engines: each takes a query and returns corpus ids, best first.

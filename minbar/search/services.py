@@ -3,6 +3,7 @@
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,6 +24,13 @@ def analyzer() -> Analyzer:
     if entries is None:
         entries = [v.spelling_list() for v in SpellingVariant.objects.all()]
         cache.set(LEXICON_CACHE_KEY, entries, 300)
+    return _analyzer_for(tuple(tuple(spellings) for spellings in entries))
+
+
+@lru_cache(maxsize=4)
+def _analyzer_for(entries: tuple[tuple[str, ...], ...]) -> Analyzer:
+    # Building the lexicon and warming its caches costs more than a search:
+    # keep one analyzer per set of editors' entries, not one per request.
     return Analyzer(VariantLexicon([*DEFAULT_LEXICON, *entries]))
 
 
