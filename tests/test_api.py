@@ -10,6 +10,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -437,14 +438,43 @@ def keep_connection():
     ],
 )
 def test_the_api_fuzzed_against_its_openapi_description(path, mode, keep_connection):
-    app = get_wsgi_application()
-    operation = schemathesis.openapi.from_wsgi("/api/openapi.json", app)[path]["GET"]
+    operation = api_operation(path)
     # Negative cases only need to be refused cleanly, not to match the description.
     checks = CHECKS if mode == POSITIVE else CHECKS[:1]
+    statuses = fuzz(operation.as_strategy(generation_mode=mode), checks)
+    assert statuses and max(statuses) < 500
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+
+def test_every_published_article_matches_the_openapi_description(keep_connection):
+    """Random numbers are almost never articles: here each case is a real one."""
+    published = list(ArticlePage.objects.live().values_list("public_id", flat=True))
+    operation = api_operation("/api/ninjs/{public_id}")
+
+    def with_published_id(case, public_id):
+        case.path_parameters = {"public_id": public_id}
+        return case
+
+    strategy = st.builds(
+        with_published_id,
+        operation.as_strategy(generation_mode=POSITIVE),
+        st.sampled_from(published),
+    )
+    statuses = fuzz(strategy, CHECKS, examples=len(published))
+    assert statuses and set(statuses) == {200}
+
+
+def api_operation(path):
+    app = get_wsgi_application()
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)[path]["GET"]
+
+
+def fuzz(strategy, checks, examples=25):
+    """Call the API with each drawn case; the statuses it answered."""
+    statuses = []
+
+    @given(case=strategy)
     @settings(
-        max_examples=25,
+        max_examples=examples,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -454,9 +484,8 @@ def test_the_api_fuzzed_against_its_openapi_description(path, mode, keep_connect
         statuses.append(response.status_code)
         case.validate_response(response, checks=checks)
 
-    statuses = []
     call()
-    assert statuses and max(statuses) < 500
+    return statuses
 
 
 def test_search_survives_a_huge_page_number(client):

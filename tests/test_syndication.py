@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -138,13 +139,21 @@ def test_rss_feed(client, kind):
     assert dates == sorted(dates, reverse=True)
 
 
+def check_description(html, article):
+    """The summary as HTML that says its language and direction."""
+    (block,) = lxml.html.fragments_fromstring(html)
+    assert block.tag == "div"
+    assert (block.get("dir"), block.get("lang")) == ("rtl", "ar")
+    assert block.text_content() == article.summary
+
+
 def check_rss_item(item, article):
     assert item.findtext("title") == article.title
     link = f"{ROOT}/{article.public_id}"
     assert item.findtext("link") == link
     (guid,) = item.findall("guid")
     assert guid.text == link and guid.get("isPermaLink") == "true"
-    assert item.findtext("description") == article.summary
+    check_description(item.findtext("description"), article)
     published = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
     assert_site_offset(published, article.first_published_at.replace(microsecond=0))
     categories = [c.text for c in item.findall("category")]
@@ -202,6 +211,9 @@ def check_atom_entry(entry, article):
         assert len(entry.findall(f"atom:{name}", NS)) == 1, name
     assert entry.findtext("atom:id", namespaces=NS) == link
     assert entry.findtext("atom:title", namespaces=NS) == article.title
+    (summary,) = entry.findall("atom:summary", NS)
+    assert summary.get("type") == "html"
+    check_description(summary.text, article)
     alternate = entry.findall("atom:link[@rel='alternate']", NS)
     assert [x.get("href") for x in alternate] == [link]
     published = datetime.datetime.fromisoformat(

@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import feedgenerator, timezone
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -183,9 +185,17 @@ class ArticleFeed(Feed):
         return True
 
     def item_description(self, item: ArticlePage) -> str:
+        """HTML in the feed's language and direction: readers show it as is.
+
+        RSS and Atom have no element for direction, and Atom forbids foreign
+        attributes without a namespace; the HTML carries it instead.
+        """
         if full_content():
-            return ROOT_RELATIVE.sub(rf"\1{item.feed_root}/", str(item.body))
-        return item.summary
+            html = ROOT_RELATIVE.sub(rf"\1{item.feed_root}/", str(item.body))
+        else:
+            html = f"<p>{escape(item.summary)}</p>"
+        direction = "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        return f'<div dir="{direction}" lang="{self.language}">{html}</div>'
 
     def item_pubdate(self, item: ArticlePage) -> datetime.datetime:
         return local_seconds(item.first_published_at)
