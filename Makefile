@@ -23,4 +23,4 @@ lint: $(BIN)/minbar
 	$(BIN)/ruff check minbar tests
 
 messages: $(BIN)/minbar
-	cd minbar && ../$(BIN)/minbar makemessages --locale ar --no-obsolete --no-location && ../$(BIN)/minbar compilemessages --locale ar
+	cd minbar && export MINBAR_DATA_DIR=../var && ../$(BIN)/minbar makemessages --locale ar --no-obsolete --no-location && ../$(BIN)/minbar compilemessages --locale ar

@@ -130,13 +130,14 @@ def test_a_malformed_item_is_reported_and_the_rest_still_load(bundle):
     bundle("3-no-headline.json", {**item(880003), "headlines": []})
     bundle("4-no-id.json", {**item(880004), "altids": []})
     bundle("5-missing-picture.json", item(880005, associations=[{
-        "name": "featureimage", "renditions": [{"href": "media/absent.jpg"}],
+        "name": "featureimage", "uri": "urn:test:picture:880005", "type": "picture",
+        "renditions": [{"name": "original", "href": "media/absent.jpg"}],
     }]))  # fmt: skip
     report = load_bundle(bundle.path)
     outcomes = {i.file: (i.outcome, i.reason) for i in report.items}
     assert outcomes["1-good.json"][0] == "created"
     assert outcomes["2-broken.json"][0] == "failed"
-    assert "headlines[role=main]" in outcomes["3-no-headline.json"][1]
+    assert "no headline" in outcomes["3-no-headline.json"][1]
     assert "public-id" in outcomes["4-no-id.json"][1]
     assert "absent.jpg" in outcomes["5-missing-picture.json"][1]
     # All of an item or none of it: the failed picture left no article behind.

@@ -8,24 +8,23 @@ and the reason, and the others still load.
 
 import datetime
 import hashlib
+import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils.text import slugify
-from wagtail.images.models import Image
 from wagtail.models import Site
 
+from minbar.ingest import mapping
+from minbar.ingest.items import WireItem
+from minbar.ingest.mapping import MappingError, ensure_section, image_from_file
+from minbar.ingest.parsers import ninjs
 from minbar.public.models import HomePage, PublicationSettings, StaffLine, TickerItem
 
-from .html_body import html_to_blocks
-from .models import Agency, ArticlePage, ArticleType, Author, SectionPage
-
-DEFAULT_SECTION = ("news", "أخبار")
+from .models import Agency, ArticlePage, Author
 
 
 class BundleError(ValueError):
@@ -69,8 +68,11 @@ def load_bundle(directory) -> LoadReport:
         raise BundleError(f"{directory}: not a folder")
     publication_file = directory / "publication.json"
     if publication_file.exists():
-        with transaction.atomic():
-            load_publication(directory, read_json(publication_file))
+        try:
+            with transaction.atomic():
+                load_publication(directory, read_json(publication_file))
+        except MappingError as exc:
+            raise BundleError(f"publication.json: {exc}") from exc
     report = LoadReport()
     for path in sorted((directory / "items").glob("*.json")):
         report.items.append(load_item_file(directory, path))
@@ -166,40 +168,6 @@ def set_pinned_ticker(items):
     TickerItem.objects.bulk_create(wanted)
 
 
-def ensure_section(home, slug, name, parent_slug=None):
-    section = SectionPage.objects.filter(slug=slug).first()
-    if section is not None:
-        return section
-    parent = home
-    if parent_slug:
-        parent = SectionPage.objects.filter(slug=parent_slug).first()
-        if parent is None:
-            raise BundleError(
-                f"section '{slug}': unknown parent section '{parent_slug}'"
-            )
-    section = parent.add_child(instance=SectionPage(title=name, slug=slug))
-    section.save_revision().publish()
-    return section
-
-
-def image_from_file(path: Path, title: str) -> Image:
-    """The image with this file's content, created once (matched by hash)."""
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(
-            f"{path.name}: cannot read the picture ({exc.strerror})"
-        ) from exc
-    digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
-    existing = Image.objects.filter(file_hash=digest).first()
-    if existing is not None:
-        return existing
-    with path.open("rb") as handle:
-        image = Image(title=title[:255], file=ImageFile(handle, name=path.name))
-        image.save()
-    return image
-
-
 def parse_time(value):
     if not value:
         return None
@@ -212,78 +180,58 @@ def parse_time(value):
     return parsed
 
 
-# Items: one ninjs document per article.
+# Items: one ninjs document per article, read by the same parser as the wires.
 
 
 def load_item_file(directory: Path, path: Path) -> ItemOutcome:
     try:
         raw = path.read_bytes()
-        item = json.loads(raw.decode("utf-8"))
+        entries = list(ninjs.parse(io.BytesIO(raw), path.name))
+        if len(entries) != 1:
+            raise BundleError("an item file holds one ninjs item")
+        (entry,) = entries
+        if entry.error or entry.item is None:
+            raise BundleError(entry.error or entry.skipped)
         with transaction.atomic():
             return load_item(
-                directory, path.name, item, hashlib.sha256(raw).hexdigest()
+                directory, path.name, entry.item, hashlib.sha256(raw).hexdigest()
             )
-    except (BundleError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (BundleError, MappingError, ValueError, OSError) as exc:
         return ItemOutcome(path.name, "failed", reason=str(exc) or type(exc).__name__)
 
 
-def by_role(entries, role, key="role"):
-    return [entry for entry in entries or [] if entry.get(key) == role]
-
-
-def first_value(entries, role):
-    found = by_role(entries, role)
-    return nfc(found[0].get("value", "")) if found else ""
-
-
-def load_item(directory: Path, filename: str, item: dict, digest: str) -> ItemOutcome:
-    if not isinstance(item, dict):
-        raise BundleError("not a ninjs object")
-    public_ids = by_role(item.get("altids"), "public-id")
-    if not public_ids or not str(public_ids[0].get("value", "")).isdigit():
+def load_item(
+    directory: Path, filename: str, item: WireItem, digest: str
+) -> ItemOutcome:
+    if item.public_id is None:
         raise BundleError("no numeric altids[role=public-id]")
-    public_id = int(public_ids[0]["value"])
-    headline = first_value(item.get("headlines"), "main")
-    if not headline:
-        raise BundleError("no headlines[role=main]")
-    bodies = by_role(item.get("bodies"), "main")
-    if not bodies or not bodies[0].get("value"):
+    if not item.body_html:
         raise BundleError("no bodies[role=main]")
-
-    article = ArticlePage.objects.filter(public_id=public_id).first()
+    article = ArticlePage.objects.filter(public_id=item.public_id).first()
     if article is not None and article.import_hash == digest:
-        return ItemOutcome(filename, "unchanged", public_id)
+        return ItemOutcome(filename, "unchanged", item.public_id)
 
     _site, home = home_page()
-    section = item_section(home, item)
-    fields = {
-        "title": headline,
-        "kicker": first_value(item.get("headlines"), "kicker"),
-        "summary": first_value(item.get("descriptions"), "summary"),
-        "article_type": item_type(item),
-        "dateline": nfc(item.get("located", "")),
-        "import_hash": digest,
-    }
+    section = mapping.section_for(home, item)
     created = article is None
     if created:
-        article = ArticlePage(public_id=public_id, slug=str(public_id), **fields)
-        article.body = html_to_blocks(nfc(bodies[0]["value"]))
+        article = ArticlePage(public_id=item.public_id, slug=str(item.public_id))
+        mapping.apply_fields(article, item)
         section.add_child(instance=article)
-    else:
-        for name, value in fields.items():
-            setattr(article, name, value)
-        article.body = html_to_blocks(nfc(bodies[0]["value"]))
-        if article.get_parent().pk != section.pk:
-            article.move(section, pos="last-child")
-            article.refresh_from_db()
-            for name, value in fields.items():
-                setattr(article, name, value)
-            article.body = html_to_blocks(nfc(bodies[0]["value"]))
+    elif article.get_parent().pk != section.pk:
+        article.move(section, pos="last-child")
+        article.refresh_from_db()
+    mapping.apply_fields(article, item)
+    article.import_hash = digest
 
-    apply_picture(directory, article, item)
-    apply_credits(article, item)
-    first = parse_time(item.get("firstcreated") or item.get("versioncreated"))
-    last = parse_time(item.get("versioncreated")) or first
+    applied = mapping.Applied()
+    mapping.apply_picture(article, item, [directory], applied)
+    if applied.warnings:
+        # A bundle carries its pictures: a missing one is a broken bundle.
+        raise BundleError(applied.warnings[0])
+    mapping.apply_credits(article, item)
+    first = item.firstcreated or item.versioncreated
+    last = item.versioncreated or first
     if first:
         # Publishing keeps a first publication time that is already set.
         article.first_published_at = first
@@ -292,81 +240,4 @@ def load_item(directory: Path, filename: str, item: dict, digest: str) -> ItemOu
         ArticlePage.objects.filter(pk=article.pk).update(
             last_published_at=max(first, last)
         )
-    return ItemOutcome(filename, "created" if created else "updated", public_id)
-
-
-def item_type(item):
-    known = set(ArticleType.values)
-    for genre in item.get("genres") or []:
-        literal = genre.get("literal") or genre.get("code")
-        if literal in known:
-            return literal
-    return ArticleType.NEWS
-
-
-def item_section(home, item):
-    for subject in by_role(item.get("subjects"), "section", key="rel"):
-        slug = subject.get("literal") or subject.get("code")
-        if slug:
-            return ensure_section(home, slug, nfc(subject.get("name") or slug))
-    return ensure_section(home, *DEFAULT_SECTION)
-
-
-def apply_picture(directory, article, item):
-    pictures = by_role(item.get("associations"), "featureimage", key="name")
-    if not pictures:
-        article.image = None
-        article.image_caption = article.image_alt = article.image_credit = ""
-        return
-    picture = pictures[0]
-    renditions = picture.get("renditions") or []
-    if not renditions or not renditions[0].get("href"):
-        raise BundleError("featureimage has no rendition href")
-    path = (directory / renditions[0]["href"]).resolve()
-    if directory.resolve() not in path.parents:
-        raise BundleError(f"rendition outside the bundle: {renditions[0]['href']}")
-    caption = first_value(picture.get("descriptions"), "caption")
-    article.image = image_from_file(path, caption or article.title)
-    article.image_caption = caption
-    article.image_alt = first_value(picture.get("descriptions"), "alt") or caption
-    article.image_credit = nfc(
-        picture.get("by") or picture.get("copyrightholder") or ""
-    )
-
-
-def apply_credits(article, item):
-    people = item.get("people") or []
-    writer_slugs = [p.get("literal") for p in by_role(people, "author", key="rel")]
-    authors = list(Author.objects.filter(slug__in=[s for s in writer_slugs if s]))
-    article.authors.set(authors)
-    article.byline = "" if authors else nfc(item.get("by", ""))
-
-    agencies = []
-    for source in by_role(item.get("infosources"), "source"):
-        name = nfc(source.get("name", "")).strip()
-        if name:
-            agency = Agency.objects.filter(name=name).first()
-            if agency is None:
-                agency = Agency.objects.create(
-                    name=name,
-                    slug=unique_slug(Agency, slugify(name, allow_unicode=True)),
-                )
-            agencies.append(agency)
-    article.agencies.set(agencies)
-
-    tags = []
-    for kind in ("people", "places", "subjects"):
-        for entry in item.get(kind) or []:
-            if entry.get("rel") in {"author", "section"}:
-                continue
-            name = nfc(entry.get("name", "")).strip()
-            if name and name not in tags:
-                tags.append(name)
-    article.tags.set(tags, clear=True)
-
-
-def unique_slug(model, slug):
-    candidate, n = slug or "item", 2
-    while model.objects.filter(slug=candidate).exists():
-        candidate, n = f"{slug}-{n}", n + 1
-    return candidate
+    return ItemOutcome(filename, "created" if created else "updated", item.public_id)

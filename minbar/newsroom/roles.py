@@ -86,6 +86,9 @@ MODEL_PERMISSIONS = {
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
+        "minbar_ingest.add_wiresource",
+        "minbar_ingest.change_wiresource",
+        "minbar_ingest.delete_wiresource",
     ],
 }
 # The administrator holds every editorial permission, plus staff accounts.

@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "minbar.newsroom",
     "minbar.public",
     "minbar.search",
+    "minbar.ingest",
     "minbar.syndication",
     "minbar.api",
+    "huey.contrib.djhuey",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -148,6 +150,20 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Background tasks (wire polling, scheduled publishing): Huey.  Without
+# REDIS_URL the queue is a SQLite file beside the database, so the embedded
+# default needs no server; with it, Redis.  `minbar worker` runs them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "minbar",
+    "immediate": False,
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": f"{DATA_DIR}/tasks.sqlite3"}
 
 # Minbar
 MINBAR_TICKER_SIZE = 12

@@ -19,6 +19,8 @@ STORAGES = {
 }
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+# Tasks run as they are queued, in memory.
+HUEY = {"name": "minbar-tests", "immediate": True}
 # Static files come from the package, as in the demo; nothing is collected.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,327 @@
+"""Receiving wire items: the incoming queue, and articles made from items.
+
+Every item is received in its own transaction: all of it or none of it.  A
+version already received is recognised (source + item id + version) and so
+is the same story received twice (its content hash), so re-running an
+import changes nothing.  A newer version of a story that became an article
+updates the article as a new revision; ``canceled`` or ``withheld``
+unpublishes it; an embargoed item is scheduled to go live at its time.
+"""
+
+import datetime
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Site
+
+from minbar.newsroom.html_body import clean_html
+from minbar.newsroom.models import Agency, ArticlePage
+from minbar.public.models import HomePage
+
+from . import mapping, parsers
+from .items import Person, Picture, Subject, WireItem
+from .models import IncomingItem
+
+WITHDRAWN = {"canceled", "withheld"}
+
+
+@dataclass
+class Outcome:
+    """What became of one entry, for the report: one line per entry."""
+
+    location: str
+    outcome: str  # see OUTCOMES
+    headline: str = ""
+    url: str = ""
+    public_id: int | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
+
+
+# Every outcome a report can show, in the order the summary lists them.
+OUTCOMES = (
+    "created",
+    "updated",
+    "queued",
+    "held",
+    "withdrawn",
+    "unchanged",
+    "duplicate",
+    "older",
+    "skipped",
+    "failed",
+)
+
+
+@dataclass
+class Destination:
+    """Where received items go, and how."""
+
+    source: str  # the source's name: items are unique within it
+    publish: bool = False  # make published articles, not queue items
+    agency: Agency | None = None  # credited on every article of the source
+    folders: list[Path] = field(default_factory=list)  # where pictures are
+    create_writers: bool = False  # the site's own archive brings its writers
+    dry_run: bool = False
+
+
+class DryRun(Exception):
+    """Raised inside the item's transaction to roll it back."""
+
+
+def content_hash(item: WireItem) -> str:
+    """The story's text: the same story from two sources hashes the same."""
+    text = "\x1f".join((item.headline, item.summary, item.body_html))
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def version_key(item: WireItem, digest: str) -> str:
+    # Feeds number no versions: a changed story is a new version all the same.
+    return item.version or f"h:{digest[:16]}"
+
+
+def receive(item: WireItem, location: str, to: Destination) -> Outcome:
+    """Receive one item: queue it, and with ``to.publish`` make it an article."""
+    try:
+        with transaction.atomic():
+            outcome = _receive(item, location, to)
+            if to.dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    except (mapping.MappingError, ValueError, OSError) as exc:
+        return Outcome(location, "failed", item.headline, reason=str(exc))
+    return outcome
+
+
+def _receive(item: WireItem, location: str, to: Destination) -> Outcome:
+    digest = content_hash(item)
+    version = version_key(item, digest)
+    received = IncomingItem.objects.filter(source=to.source, guid=item.guid)
+    same = received.filter(version=version).first()
+    if same is not None:
+        return outcome_for(location, "unchanged", same)
+    if item.pubstatus not in WITHDRAWN:
+        twin = IncomingItem.objects.filter(content_hash=digest).first()
+        if twin is not None:
+            return outcome_for(location, "duplicate", twin)
+
+    incoming = IncomingItem.objects.create(
+        source=to.source,
+        guid=item.guid[:500],
+        version=version[:50],
+        content_hash=digest,
+        format=item.format,
+        headline=item.headline[:500],
+        summary=item.summary,
+        body_html=clean_html(item.body_html),
+        byline=item.byline[:255],
+        located=(item.located or item.dateline)[:120],
+        urgency=item.urgency,
+        pubstatus=item.pubstatus,
+        embargoed=item.embargoed,
+        versioncreated=item.versioncreated,
+        item=item_to_json(item),
+    )
+    earlier = received.exclude(pk=incoming.pk).filter(article__isnull=False).first()
+    article = earlier.article if earlier else None
+
+    if item.pubstatus in WITHDRAWN:
+        incoming.status = IncomingItem.Status.REJECTED
+        incoming.article = article
+        incoming.save(update_fields=["status", "article"])
+        if article is not None and article.live:
+            article.unpublish()
+        return outcome_for(location, "withdrawn", incoming)
+    if article is not None and is_older(item, earlier):
+        return outcome_for(location, "older", incoming)
+    if not (to.publish or article is not None):
+        return outcome_for(location, "queued", incoming)
+    return publish(incoming, item, location, to, article)
+
+
+def is_older(item: WireItem, earlier: IncomingItem) -> bool:
+    """Whether the article already shows a later version than this one."""
+    if item.version.isdigit() and earlier.version.isdigit():
+        return int(item.version) < int(earlier.version)
+    if item.versioncreated and earlier.versioncreated:
+        return item.versioncreated < earlier.versioncreated
+    return False
+
+
+def publish(
+    incoming: IncomingItem,
+    item: WireItem,
+    location: str,
+    to: Destination,
+    article: ArticlePage | None = None,
+) -> Outcome:
+    """Make or update the item's article and publish it (or schedule it)."""
+    created = article is None
+    article, applied = build_article(item, to, article)
+    embargoed = bool(item.embargoed and item.embargoed > timezone.now())
+    # Wagtail publishes a revision with a future go-live time when the time
+    # comes (`publish_scheduled`, which the worker runs every minute).
+    article.go_live_at = item.embargoed if embargoed else None
+    article.save_revision().publish()
+    article.refresh_from_db()  # publishing saved a copy made from the revision
+    if item.firstcreated and not embargoed and created:
+        # The story's own times, not the import's.
+        last = max(item.firstcreated, item.versioncreated or item.firstcreated)
+        ArticlePage.objects.filter(pk=article.pk).update(
+            first_published_at=item.firstcreated, last_published_at=last
+        )
+    if created and item.permalink:
+        redirect_old_address(item.permalink, article)
+    incoming.status = IncomingItem.Status.USED
+    incoming.article = article
+    incoming.save(update_fields=["status", "article"])
+    if embargoed:
+        kind = "held"
+    else:
+        kind = "created" if created else "updated"
+    outcome = outcome_for(location, kind, incoming)
+    outcome.warnings = applied.warnings
+    return outcome
+
+
+def build_article(
+    item: WireItem, to: Destination, article: ArticlePage | None
+) -> tuple[ArticlePage, mapping.Applied]:
+    applied = mapping.Applied()
+    home = home_page()
+    section = mapping.section_for(home, item)
+    if article is None:
+        public_id = item.public_id
+        if (
+            public_id is not None
+            and ArticlePage.objects.filter(public_id=public_id).exists()
+        ):
+            raise mapping.MappingError(
+                f"article number {public_id} is already taken by another article"
+            )
+        article = ArticlePage(public_id=public_id)
+        mapping.apply_fields(article, item)
+        article.live = False
+        section.add_child(instance=article)
+    else:
+        article = article.specific
+        if article.get_parent().pk != section.pk:
+            article.move(section, pos="last-child")
+            article.refresh_from_db()
+        mapping.apply_fields(article, item)
+    mapping.apply_picture(article, item, to.folders, applied)
+    mapping.apply_credits(article, item, to.create_writers, to.agency)
+    return article, applied
+
+
+def redirect_old_address(permalink: str, article: ArticlePage) -> None:
+    """The story's old address (a WordPress permalink) now leads to the article."""
+    old_path = Redirect.normalise_path(permalink)
+    if old_path in {"/", f"/{article.public_id}"}:
+        return
+    Redirect.objects.update_or_create(
+        old_path=old_path,
+        site=None,
+        defaults={"redirect_page": article, "is_permanent": True},
+    )
+
+
+def home_page() -> HomePage:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or not isinstance(site.root_page.specific, HomePage):
+        raise mapping.MappingError("the site has no home page: run `minbar migrate`")
+    return site.root_page.specific
+
+
+def incoming_location(incoming: IncomingItem) -> str:
+    return f"{incoming.source}#{incoming.guid}"
+
+
+def outcome_for(location: str, kind: str, incoming: IncomingItem) -> Outcome:
+    article = incoming.article
+    return Outcome(
+        location,
+        kind,
+        incoming.headline,
+        url=article.url if article is not None and article.live else "",
+        public_id=article.public_id if article is not None else None,
+    )
+
+
+# The item travels in the queue as JSON, to make an article from it later.
+
+
+def item_to_json(item: WireItem) -> dict:
+    return json.loads(json.dumps(asdict(item), default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def item_from_json(data: dict) -> WireItem:
+    data = dict(data)
+    for name in ("embargoed", "firstcreated", "versioncreated"):
+        if data.get(name):
+            data[name] = datetime.datetime.fromisoformat(data[name])
+    data["people"] = [Person(**p) for p in data.get("people", [])]
+    data["subjects"] = [Subject(**s) for s in data.get("subjects", [])]
+    data["pictures"] = [Picture(**p) for p in data.get("pictures", [])]
+    return WireItem(**data)
+
+
+def use_item(incoming: IncomingItem, folders: list[Path] | None = None) -> Outcome:
+    """The newsroom's "create article": a draft from a queued item, for review."""
+    item = item_from_json(incoming.item)
+    to = Destination(source=incoming.source, folders=folders or [])
+    with transaction.atomic():
+        article, applied = build_article(item, to, incoming.article)
+        article.save_revision()
+        incoming.status = IncomingItem.Status.USED
+        incoming.article = article
+        incoming.save(update_fields=["status", "article"])
+    outcome = Outcome(
+        incoming_location(incoming),
+        "created",
+        item.headline,
+        public_id=article.public_id,
+    )
+    outcome.warnings = applied.warnings
+    return outcome
+
+
+# Files and downloads.
+
+
+def ingest_stream(
+    stream: BinaryIO, name: str, to: Destination, format: str = ""
+) -> Iterator[Outcome]:
+    """Receive every entry of one file or download, one outcome each."""
+    try:
+        entries = parsers.parse(stream, name, format)
+    except parsers.UnknownFormat as exc:
+        yield Outcome(name, "failed", reason=str(exc))
+        return
+    for entry in entries:
+        if entry.error:
+            yield Outcome(entry.location, "failed", reason=entry.error)
+        elif entry.skipped or entry.item is None:
+            yield Outcome(entry.location, "skipped", reason=entry.skipped)
+        else:
+            yield receive(entry.item, entry.location, to)
