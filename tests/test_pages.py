@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from minbar.newsroom.models import ArticlePage, ArticleType, Author, SectionPage
@@ -189,6 +190,11 @@ def test_home_page_query_budget(client, django_assert_max_num_queries):
     [("/politics/", 15), ("/writers/salma-alrashed/", 13), ("/search/?q=ترمب", 13)],
 )
 def test_listing_query_budgets(client, django_assert_max_num_queries, url, budget):
+    if url.startswith("/search/") and connection.vendor == "postgresql":
+        # The PostgreSQL backend chooses its plans (docs/search.md): SET LOCAL
+        # statements, a statistics estimate and a headline count, scoped by a
+        # savepoint inside the test's transaction. Fixed, whatever the results.
+        budget += 6
     client.get(url)
     with django_assert_max_num_queries(budget):
         client.get(url)

@@ -26,7 +26,8 @@ class _Response(io.BytesIO):
         return False
 
 
-def test_seed_page_passes_seedcheck(client, newsroom, monkeypatch):
+def run_seedcheck(client, monkeypatch) -> tuple[str, int]:
+    """The shared seedcheck tool run on /33234, served by the test client."""
     require_seed()
     spec = importlib.util.spec_from_file_location("seedcheck", SEEDCHECK)
     seedcheck = importlib.util.module_from_spec(spec)
@@ -41,5 +42,10 @@ def test_seed_page_passes_seedcheck(client, newsroom, monkeypatch):
     output = io.StringIO()
     with redirect_stdout(output), pytest.raises(SystemExit) as exit_info:
         seedcheck.main()
-    assert "seed page fidelity: 10/10 checks" in output.getvalue(), output.getvalue()
-    assert exit_info.value.code == 0
+    return output.getvalue(), exit_info.value.code
+
+
+def test_seed_page_passes_seedcheck(client, newsroom, monkeypatch):
+    output, code = run_seedcheck(client, monkeypatch)
+    assert "seed page fidelity: 10/10 checks" in output, output
+    assert code == 0

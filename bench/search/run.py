@@ -280,6 +280,7 @@ def prepare(vendor):
                 )
             cursor.execute("DROP INDEX IF EXISTS minbar_search_vector")
             cursor.execute("DROP INDEX IF EXISTS minbar_search_top")
+            cursor.execute("DROP INDEX IF EXISTS bench_raw")
             cursor.execute(
                 "ALTER TABLE minbar_search_searchdocument "
                 "ADD COLUMN IF NOT EXISTS raw tsvector"

@@ -6,6 +6,7 @@ becomes the same article whichever way it arrives.
 
 import hashlib
 import re
+import tempfile
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from wagtail.images.models import Image
 from minbar.newsroom.html_body import html_to_blocks
 from minbar.newsroom.models import Agency, ArticlePage, ArticleType, Author, SectionPage
 
+from . import sources
 from .items import Picture, WireItem
 
 DEFAULT_SECTION = ("news", "أخبار")
@@ -169,6 +171,7 @@ def agency_named(name: str) -> Agency:
 
 
 def unique_slug(model, slug: str) -> str:
+    slug = slug[:100]  # room for "-2" within the field's 120 characters
     candidate, n = slug or "item", 2
     while model.objects.filter(slug=candidate).exists():
         candidate, n = f"{slug}-{n}", n + 1
@@ -179,9 +182,14 @@ def unique_slug(model, slug: str) -> str:
 
 
 def apply_picture(
-    article: ArticlePage, item: WireItem, folders: list[Path], applied: Applied
+    article: ArticlePage,
+    item: WireItem,
+    folders: list[Path],
+    applied: Applied,
+    download: bool = False,
 ) -> None:
-    """The first picture as the featured image, found in one of ``folders``.
+    """The first picture as the featured image, found in one of ``folders``
+    or, with ``download``, fetched from its address.
 
     A picture that cannot be found leaves the story without one and a warning
     for the report: the text of a wire story matters more than its picture.
@@ -192,13 +200,29 @@ def apply_picture(
         return
     picture = item.pictures[0]
     path = picture_file(picture, folders)
-    if path is None:
-        applied.warnings.append(f"picture not found: {picture.href}")
-        return
-    article.image = image_from_file(path, picture.caption or article.title)
+    with tempfile.TemporaryDirectory() as scratch:
+        if path is None and download and sources.is_url(picture.href):
+            try:
+                path = downloaded(picture.href, Path(scratch))
+            except sources.FetchError as exc:
+                applied.warnings.append(str(exc))
+                return
+        if path is None:
+            applied.warnings.append(f"picture not found: {picture.href}")
+            return
+        article.image = image_from_file(path, picture.caption or article.title)
     article.image_caption = picture.caption[:500]
     article.image_alt = (picture.alt or picture.caption)[:255]
     article.image_credit = picture.credit[:255]
+
+
+def downloaded(url: str, folder: Path) -> Path:
+    """The picture at ``url``, saved in ``folder`` under its own file name."""
+    fetched = sources.fetch(url)
+    name = Path(urllib.parse.urlsplit(url).path).name or "picture"
+    path = folder / name
+    path.write_bytes(fetched.content or b"")
+    return path
 
 
 def picture_file(picture: Picture, folders: list[Path]) -> Path | None:

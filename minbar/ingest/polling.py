@@ -32,7 +32,10 @@ def due_sources(now: datetime.datetime | None = None) -> list[WireSource]:
 def poll(source: WireSource) -> list[Outcome]:
     """Fetch and receive what the source has; remember how it went."""
     destination = Destination(
-        source=source.name, publish=source.trusted, agency=source.agency
+        source=source.name,
+        publish=source.trusted,
+        agency=source.agency,
+        download_pictures=bool(source.url),
     )
     outcomes: list[Outcome] = []
     error = ""

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
@@ -74,6 +74,7 @@ class Destination:
     agency: Agency | None = None  # credited on every article of the source
     folders: list[Path] = field(default_factory=list)  # where pictures are
     create_writers: bool = False  # the site's own archive brings its writers
+    download_pictures: bool = False  # fetch pictures given by web address
     dry_run: bool = False
 
 
@@ -102,8 +103,9 @@ def receive(item: WireItem, location: str, to: Destination) -> Outcome:
                 raise DryRun
     except DryRun:
         pass
-    except (mapping.MappingError, ValueError, OSError) as exc:
-        return Outcome(location, "failed", item.headline, reason=str(exc))
+    except (mapping.MappingError, ValueError, OSError, DatabaseError) as exc:
+        # The item's transaction was rolled back: nothing of it was written.
+        return Outcome(location, "failed", item.headline, reason=str(exc).strip())
     return outcome
 
 
@@ -223,8 +225,12 @@ def build_article(
             article.move(section, pos="last-child")
             article.refresh_from_db()
         mapping.apply_fields(article, item)
-    mapping.apply_picture(article, item, to.folders, applied)
-    mapping.apply_credits(article, item, to.create_writers, to.agency)
+    mapping.apply_picture(
+        article, item, to.folders, applied, download=to.download_pictures
+    )
+    # A WordPress export is a site's own archive: its writers come along.
+    create_writers = to.create_writers or item.format == "wxr"
+    mapping.apply_credits(article, item, create_writers, to.agency)
     return article, applied
 
 
@@ -289,7 +295,9 @@ def item_from_json(data: dict) -> WireItem:
 def use_item(incoming: IncomingItem, folders: list[Path] | None = None) -> Outcome:
     """The newsroom's "create article": a draft from a queued item, for review."""
     item = item_from_json(incoming.item)
-    to = Destination(source=incoming.source, folders=folders or [])
+    to = Destination(
+        source=incoming.source, folders=folders or [], download_pictures=True
+    )
     with transaction.atomic():
         article, applied = build_article(item, to, incoming.article)
         article.save_revision()

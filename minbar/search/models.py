@@ -27,10 +27,18 @@ class SearchDocument(models.Model):
     section_path = models.CharField(max_length=255, db_index=True)
     article_type = models.CharField(max_length=20, db_index=True)
     authors = models.CharField(max_length=255, blank=True)  # "|3|7|"
-    first_published_at = models.DateTimeField(db_index=True, null=True)
+    first_published_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("search document")
+        indexes = [
+            # Newest first, in the exact order results are listed, so that a
+            # common word's newest matches are found by walking it and
+            # stopping after a page (and date filters use it too).
+            models.Index(
+                fields=["-first_published_at", "-page_id"], name="minbar_search_newest"
+            )
+        ]
 
     def __str__(self):
         return self.headline

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import sys
 from dataclasses import asdict
@@ -6,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from minbar.ingest import sources
-from minbar.ingest.models import WireSource
+from minbar.ingest.models import IncomingItem, WireSource
 from minbar.ingest.parsers import PARSERS
 from minbar.ingest.services import OUTCOMES, Destination, Outcome, ingest_stream
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        limit = IncomingItem._meta.get_field("source").max_length
+        if len(options["source"]) > limit:
+            raise CommandError(f"--source: at most {limit} characters")
         configured = WireSource.objects.filter(name=options["source"]).first()
         destination = Destination(
             source=options["source"] or "manual",
@@ -73,17 +77,18 @@ class Command(BaseCommand):
                 yield Outcome(argument, "failed", reason=str(exc))
                 return
             stream = sources.as_stream(fetched.content or b"")
-            yield from ingest_stream(stream, argument, destination, fmt)
+            to = dataclasses.replace(destination, download_pictures=True)
+            yield from ingest_stream(stream, argument, to, fmt)
             return
         path = Path(argument)
         if not path.exists():
             yield Outcome(argument, "failed", reason="no such file or folder")
             return
         for file in sources.files_in(path):
-            # Pictures are looked for beside the item file too.
-            to = Destination(
-                **{**vars(destination), "folders": [*destination.folders, file.parent]}
-            )
+            # Pictures are looked for beside the item file and one level up
+            # (a site bundle keeps items/ and media/ side by side).
+            folders = [*destination.folders, file.parent, file.parent.parent]
+            to = dataclasses.replace(destination, folders=folders)
             name = str(file.relative_to(path)) if path.is_dir() else file.name
             with file.open("rb") as stream:
                 yield from ingest_stream(stream, name, to, fmt)
