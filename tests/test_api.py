@@ -1,6 +1,7 @@
 """The ninjs read API: valid ninjs 2.2 by IPTC's schema, filters, cursors, errors."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def test_the_seed_article_is_valid_ninjs(client, ninjs_errors):
     assert article.title.encode() in response.content  # Arabic, not \u escapes
     item = response.json()
     assert ninjs_errors(item) == []
-    assert item["uri"] == "http://testserver/33234"
+    assert item["uri"] == "http://localhost/33234"  # the site's canonical root
     assert values(item["headlines"], "role", "main") == [article.title]
 
 
@@ -165,7 +166,7 @@ def test_an_article_in_full(client, ninjs_errors):
             "name": article.section.title,
             "rel": "section",
             "literal": article.section.slug,
-            "uri": f"http://testserver{article.section.url}",
+            "uri": f"http://localhost{article.section.url}",
         }
     ]
     tags = {s["literal"] for s in item["subjects"] if s["rel"] == "about"}
@@ -180,7 +181,7 @@ def test_an_article_in_full(client, ninjs_errors):
     names = [r["name"] for r in picture["renditions"]]
     assert names == ["original", "width-1200", "width-640"]
     for rendition in picture["renditions"]:
-        assert rendition["href"].startswith("http://testserver/")
+        assert rendition["href"].startswith("http://localhost/")
         assert rendition["width"] > 0 and rendition["height"] > 0
         assert rendition["contenttype"].startswith("image/")
     assert picture["renditions"][2]["width"] <= 640
@@ -492,3 +493,32 @@ def test_search_survives_a_huge_page_number(client):
     client.raise_request_exception = False
     response = client.get("/api/search/?q=%D9%85%D8%AC%D9%84%D8%B3&page=" + "9" * 20)
     assert response.status_code < 500
+
+
+def test_addresses_are_canonical_whatever_host_is_asked(client):
+    from wagtail.models import Site
+
+    root = Site.objects.get(is_default_site=True).root_url
+    article = ArticlePage.objects.live().first()
+    response = client.get(f"/api/ninjs/{article.public_id}", HTTP_HOST="mirror.invalid")
+    assert response.json()["uri"] == f"{root}/{article.public_id}"
+    assert not root.endswith("mirror.invalid")
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi.json"
+
+
+def test_the_openapi_description_matches_its_snapshot(client):
+    """A change to the API's contract shows in review as a change to this file.
+
+    After a deliberate change: MINBAR_UPDATE_SNAPSHOTS=1 pytest -k snapshot
+    """
+    served = json.dumps(
+        client.get("/api/openapi.json").json(),
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+    )
+    if os.environ.get("MINBAR_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(served + "\n", encoding="utf-8")
+    assert served + "\n" == SNAPSHOT.read_text(encoding="utf-8")

@@ -4,14 +4,17 @@ import base64
 import binascii
 import datetime
 import re
+from collections.abc import Callable
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from minbar.newsroom.models import ArticlePage, ArticleType, Author, SectionPage
+from minbar.syndication.sitemaps import site_root
 
 from .ninjs import article_ninjs, articles, sections_by_path
 from .openapi import openapi_document
@@ -29,6 +32,19 @@ class BadParameter(ValueError):
         self.parameter = parameter
 
 
+def canonical(request: HttpRequest) -> Callable[[str], str]:
+    """Absolute addresses on the site's canonical root, as the pages, feeds
+    and sitemaps give them, whatever host the API was asked on."""
+    root = site_root(request)
+
+    def absolute(location: str) -> str:
+        if not location.startswith(("http://", "https://")):
+            location = root + location
+        return iri_to_uri(location)
+
+    return absolute
+
+
 def json_response(data, status=200) -> JsonResponse:
     return JsonResponse(
         data, status=status, json_dumps_params={"ensure_ascii": False}, safe=False
@@ -44,7 +60,7 @@ def ninjs_item(request, public_id: str):
         return json_response(
             {"error": f"no published article with the id {public_id!r}"}, status=404
         )
-    return json_response(article_ninjs(article, request.build_absolute_uri))
+    return json_response(article_ninjs(article, canonical(request)))
 
 
 @require_safe
@@ -66,10 +82,11 @@ def ninjs_list(request):
         )
     page = list(queryset[: limit + 1])
     sections = sections_by_path()
+    absolute = canonical(request)
     items = [
         article_ninjs(
             article,
-            request.build_absolute_uri,
+            absolute,
             sections.get(article.path[: -ArticlePage.steplen]),
         )
         for article in page[:limit]
