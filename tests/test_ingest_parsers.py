@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minbar.ingest.items import ParsedEntry, Person, Subject
-from minbar.ingest.parsers import SNIFF_BYTES, detect, newsml, ninjs
+from minbar.ingest.parsers import SNIFF_BYTES, detect, newsml, ninjs, ninjs_schema
 from minbar.ingest.parsers.common import NITF_TAGS, parse_xml, simple_html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -477,7 +477,7 @@ def test_schemas_are_shipped_in_the_package_with_the_licence():
     assert (schemas / "LICENSE-ninjs").read_text().startswith("MIT License")
     for name in ("ninjs-schema_2.2.json", "ninjs-schema_3.1.json"):
         assert json.loads((schemas / name).read_text())["$id"].endswith(name + "#")
-    assert set(ninjs.schema_validators()) == {"2", "3"}
+    assert set(ninjs_schema.schema_validators()) == {"2", "3"}
 
 
 # Minbar's own ninjs: the seed page and the demo newsroom.
