@@ -155,7 +155,8 @@ def wxr_post(number, posts, pool):
         f"\t<item>\n\t\t<title><![CDATA[{s['headline']}]]></title>\n"
         f"\t\t<link>{link}</link>\n"
         f"\t\t<dc:creator><![CDATA[desk]]></dc:creator>\n"
-        f'\t\t<guid isPermaLink="false">{link}</guid>\n\t\t<description></description>\n'
+        f'\t\t<guid isPermaLink="false">{link}</guid>\n'
+        "\t\t<description></description>\n"
         f"\t\t<content:encoded><![CDATA[{wxr_body(number, s['paragraphs'])}]]>"
         f"</content:encoded>\n"
         f"\t\t<excerpt:encoded><![CDATA[{s['summary']}]]></excerpt:encoded>\n"
@@ -230,7 +231,7 @@ def wxr_bench(posts, pool):
     print(f"WXR parse, whole file, {ATTACHMENTS} attachments after the posts")
     print(
         f"{'posts':>9}{'file MB':>9}{'posts/s':>9}{'peak MB':>9}"
-        f"{'RSS +MB':>9}{'read':>9}{'pics':>7}"
+        f"{'RSS +MB':>9}{'read':>10}{'pictures':>10}"
     )
     rows = []
     with tempfile.TemporaryDirectory(prefix="minbar-wxr-") as folder:
@@ -243,7 +244,7 @@ def wxr_bench(posts, pool):
             rows.append((size, peak, growth))
             print(
                 f"{count:>9,}{size / 1e6:>9.1f}{read / seconds:>9,.0f}"
-                f"{peak / 1e6:>9.2f}{growth / 1024:>9.1f}{read:>9,}{pics:>7,}"
+                f"{peak / 1e6:>9.2f}{growth / 1024:>9.1f}{read:>10,}{pics:>10,}"
             )
     (small_size, small_peak, small_rss), (size, peak, rss) = rows
     print(
@@ -338,7 +339,7 @@ def ninjs_bench(args, pool):
         more = range(queued + 1, queued + published + 1)
         to_publish = write_ninjs(root / "publish", more, pool)
         items, seconds = parse_only(files)
-        print(f"ninjs 2.2, one file per item ({queued:,} queued, {published:,} published)")
+        print(f"ninjs 2.2, a file per item: {queued:,} queued, {published:,} published")
         print(f"  {'parse only (no database)':<26}{items / seconds:>9,.1f} items/s")
         outcomes, seconds = ingest(files, Destination(source="bench-queue"))
         report("queue (publish=False)", files, outcomes, seconds)

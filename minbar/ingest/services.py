@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
@@ -31,6 +32,11 @@ from .items import Person, Picture, Subject, WireItem
 from .models import IncomingItem
 
 WITHDRAWN = {"canceled", "withheld"}
+# What recognising an item needs of the items received before.
+LOOKUP_FIELDS = (
+    "source", "guid", "version", "content_hash", "headline", "versioncreated",
+    "article",
+)  # fmt: skip
 
 
 @dataclass
@@ -112,12 +118,18 @@ def receive(item: WireItem, location: str, to: Destination) -> Outcome:
 def _receive(item: WireItem, location: str, to: Destination) -> Outcome:
     digest = content_hash(item)
     version = version_key(item, digest)
-    received = IncomingItem.objects.filter(source=to.source, guid=item.guid)
-    same = received.filter(version=version).first()
+    # One query for all the item's history, and any twin by content.
+    known = list(
+        IncomingItem.objects.filter(
+            Q(source=to.source, guid=item.guid) | Q(content_hash=digest)
+        ).only(*LOOKUP_FIELDS)
+    )
+    received = [r for r in known if r.source == to.source and r.guid == item.guid]
+    same = next((r for r in received if r.version == version), None)
     if same is not None:
         return outcome_for(location, "unchanged", same)
     if item.pubstatus not in WITHDRAWN:
-        twin = IncomingItem.objects.filter(content_hash=digest).first()
+        twin = next((r for r in known if r.content_hash == digest), None)
         if twin is not None:
             return outcome_for(location, "duplicate", twin)
 
@@ -138,7 +150,8 @@ def _receive(item: WireItem, location: str, to: Destination) -> Outcome:
         versioncreated=item.versioncreated,
         item=item_to_json(item),
     )
-    earlier = received.exclude(pk=incoming.pk).filter(article__isnull=False).first()
+    # The newest version received before that became an article.
+    earlier = next((r for r in received if r.article_id is not None), None)
     article = earlier.article if earlier else None
 
     if item.pubstatus in WITHDRAWN:

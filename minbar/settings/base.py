@@ -111,6 +111,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves readers while the newsroom and the worker
+    # write: WAL lets them read during a write, and NORMAL syncs at
+    # checkpoints rather than at every commit (the database stays consistent
+    # after a crash; the last commits may be lost on a power cut).  Writers
+    # take the lock when they begin, so two never deadlock on an upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
