@@ -18,7 +18,11 @@ def masthead(request):
         site = Site.find_for_request(request)
         if site is None:
             return PublicationSettings(name="")
-        return PublicationSettings.for_site(site)
+        # The logo comes with the settings: one query for the masthead's identity.
+        found = (
+            PublicationSettings.objects.select_related("logo").filter(site=site).first()
+        )
+        return found or PublicationSettings.for_site(site)
 
     publication_lazy = SimpleLazyObject(publication)
 
