@@ -262,3 +262,12 @@ def test_a_failure_midway_leaves_that_item_out_and_a_rerun_finishes(monkeypatch)
         "unchanged", "unchanged", "created", "unchanged", "unchanged",
     ]  # fmt: skip
     assert ArticlePage.objects.count() == before + 5
+
+
+def test_a_new_version_with_the_same_text_still_applies(client):
+    first = receive(wire_item(), "tass.json", publishing())
+    assert client.get(f"/{first.public_id}").status_code == 200
+    until = timezone.now() + datetime.timedelta(hours=1)
+    again = receive(wire_item(version="2", embargoed=until), "v2.json", publishing())
+    assert again.outcome == "held" and again.public_id == first.public_id
+    assert IncomingItem.objects.filter(guid="tass-1").count() == 2

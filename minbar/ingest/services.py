@@ -129,7 +129,11 @@ def _receive(item: WireItem, location: str, to: Destination) -> Outcome:
     if same is not None:
         return outcome_for(location, "unchanged", same)
     if item.pubstatus not in WITHDRAWN:
-        twin = next((r for r in known if r.content_hash == digest), None)
+        # The same story under another id (or from another source); a new
+        # version of this very item goes through even if its text is unchanged.
+        twin = next(
+            (r for r in known if r.content_hash == digest and r not in received), None
+        )
         if twin is not None:
             return outcome_for(location, "duplicate", twin)
 
