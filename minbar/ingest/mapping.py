@@ -77,6 +77,18 @@ def body_blocks(item: WireItem) -> list[dict]:
     return blocks
 
 
+def home_site():
+    """The default site and its home page, where sections and articles go."""
+    from wagtail.models import Site
+
+    from minbar.public.models import HomePage
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or not isinstance(site.root_page.specific, HomePage):
+        raise MappingError("the site has no home page: run `minbar migrate` first")
+    return site, site.root_page.specific
+
+
 def section_for(home, item: WireItem) -> SectionPage:
     for subject in item.subjects:
         if subject.kind == "section":

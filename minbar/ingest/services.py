@@ -21,11 +21,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Site
 
 from minbar.newsroom.html_body import clean_html
 from minbar.newsroom.models import Agency, ArticlePage
-from minbar.public.models import HomePage
 
 from . import mapping, parsers
 from .items import Person, Picture, Subject, WireItem
@@ -221,7 +219,7 @@ def build_article(
     item: WireItem, to: Destination, article: ArticlePage | None
 ) -> tuple[ArticlePage, mapping.Applied]:
     applied = mapping.Applied()
-    home = home_page()
+    _site, home = mapping.home_site()
     section = mapping.section_for(home, item)
     if article is None:
         public_id = item.public_id
@@ -261,13 +259,6 @@ def redirect_old_address(permalink: str, article: ArticlePage) -> None:
         site=None,
         defaults={"redirect_page": article, "is_permanent": True},
     )
-
-
-def home_page() -> HomePage:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None or not isinstance(site.root_page.specific, HomePage):
-        raise mapping.MappingError("the site has no home page: run `minbar migrate`")
-    return site.root_page.specific
 
 
 def incoming_location(incoming: IncomingItem) -> str:

@@ -16,13 +16,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.models import Site
 
-from minbar.ingest import mapping
+from minbar.ingest import mapping, services
 from minbar.ingest.items import WireItem
 from minbar.ingest.mapping import MappingError, ensure_section, image_from_file
 from minbar.ingest.parsers import ninjs
-from minbar.public.models import HomePage, PublicationSettings, StaffLine, TickerItem
+from minbar.public.models import PublicationSettings, StaffLine, TickerItem
 
 from .models import Agency, ArticlePage, Author
 
@@ -82,18 +81,11 @@ def load_bundle(directory) -> LoadReport:
 # Publication: identity, staff box, ticker, sections, writers, agencies.
 
 
-def home_page():
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None or not isinstance(site.root_page.specific, HomePage):
-        raise BundleError("the site has no home page: run `minbar migrate` first")
-    return site, site.root_page.specific
-
-
 def load_publication(directory: Path, data: dict):
     for key in ("name", "staff", "ticker"):
         if key not in data:
             raise BundleError(f"publication.json: missing '{key}'")
-    site, home = home_page()
+    site, home = mapping.home_site()
     settings = PublicationSettings.for_site(site)
     settings.name = nfc(data["name"])
     settings.tagline = nfc(data.get("tagline", ""))
@@ -211,25 +203,14 @@ def load_item(
     if article is not None and article.import_hash == digest:
         return ItemOutcome(filename, "unchanged", item.public_id)
 
-    _site, home = home_page()
-    section = mapping.section_for(home, item)
+    # Built as a wire item becomes an article; a bundle carries its pictures,
+    # so a missing one is a broken bundle, not a warning.
+    to = services.Destination(source="bundle", folders=[directory])
     created = article is None
-    if created:
-        article = ArticlePage(public_id=item.public_id, slug=str(item.public_id))
-        mapping.apply_fields(article, item)
-        section.add_child(instance=article)
-    elif article.get_parent().pk != section.pk:
-        article.move(section, pos="last-child")
-        article.refresh_from_db()
-    mapping.apply_fields(article, item)
-    article.import_hash = digest
-
-    applied = mapping.Applied()
-    mapping.apply_picture(article, item, [directory], applied)
+    article, applied = services.build_article(item, to, article)
     if applied.warnings:
-        # A bundle carries its pictures: a missing one is a broken bundle.
         raise BundleError(applied.warnings[0])
-    mapping.apply_credits(article, item)
+    article.import_hash = digest
     first = item.firstcreated or item.versioncreated
     last = item.versioncreated or first
     if first:
