@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from . import sources
 from .models import WireSource
-from .services import Destination, Outcome, ingest_stream
+from .services import (
+    Destination,
+    Outcome,
+    ingest_stream,
+    read_entries,
+    receive_entries,
+)
 
 
 def due_sources(now: datetime.datetime | None = None) -> list[WireSource]:
@@ -70,9 +76,13 @@ def poll_folder(source: WireSource, destination: Destination) -> Iterator[Outcom
     folder = Path(source.folder)
     if not folder.is_dir():
         raise OSError(f"{source.folder}: not a folder")
-    for path in sources.files_in(folder):
-        to = Destination(**{**vars(destination), "folders": [path.parent]})
-        with path.open("rb") as stream:
-            yield from ingest_stream(
-                stream, str(path.relative_to(folder)), to, source.format
-            )
+
+    def entries():
+        for path in sources.files_in(folder):
+            to = Destination(**{**vars(destination), "folders": [path.parent]})
+            with path.open("rb") as stream:
+                name = str(path.relative_to(folder))
+                for entry in read_entries(stream, name, source.format):
+                    yield entry, to
+
+    return receive_entries(entries())

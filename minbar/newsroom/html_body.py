@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .embeds import embeddable
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "blockquote", "cite", "ul", "ol", "li",
     "strong", "b", "em", "i", "a",
@@ -21,6 +23,26 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 # Wagtail's rich text stores <b>/<i> as such; keep the semantic forms.
 INLINE_RENAMES = {"strong": "b", "em": "i"}
+
+
+# An iframe, and the media it plays (its src); a WordPress [embed] shortcode.
+IFRAME = re.compile(
+    r"<iframe\b[^>]*?\bsrc\s*=\s*[\"']([^\"']*)[\"'][^>]*>.*?</iframe\s*>",
+    flags=re.S | re.I,
+)
+EMBED_SHORTCODE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", flags=re.S | re.I)
+
+
+def players_to_lines(value: str) -> str:
+    """Allowed players become their address on a line of its own, which
+    html_to_blocks turns into an embed; other iframes are left to the
+    cleaning, which removes them."""
+
+    def line(match: re.Match) -> str:
+        url = embeddable(match.group(1))
+        return f"<p>{html.escape(url)}</p>" if url else ""
+
+    return EMBED_SHORTCODE.sub(line, IFRAME.sub(line, value))
 
 
 def clean_html(value: str) -> str:
@@ -90,7 +112,7 @@ def _text(value: str) -> str:
 def html_to_blocks(value: str) -> list[dict]:
     """Blocks for the article body StreamField, as (type, value) dicts."""
     splitter = _TopLevelSplitter()
-    splitter.feed(clean_html(value))
+    splitter.feed(clean_html(players_to_lines(value)))
     splitter.close()
 
     blocks: list[dict] = []
@@ -110,6 +132,10 @@ def html_to_blocks(value: str) -> list[dict]:
             blocks.append({"type": "quote", "value": _quote(inner)})
         elif tag in {"ul", "ol"}:
             rich.append(f"<{tag}>{_inline(inner)}</{tag}>")
+        elif (tag == "p" or tag not in ALLOWED_TAGS) and embeddable(_text(inner)):
+            # A media address on a line of its own (WordPress's rule).
+            flush()
+            blocks.append({"type": "embed", "value": embeddable(_text(inner))})
         elif tag == "p" or tag not in ALLOWED_TAGS:
             text = _inline(inner)
             if text:

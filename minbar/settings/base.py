@@ -159,6 +159,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+# YouTube and Vimeo players are written without a call to the provider;
+# other embeds (posts on X, Instagram…) ask the provider's oEmbed service.
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "minbar.newsroom.embeds.VideoPlayerFinder"},
+    {"class": "wagtail.embeds.finders.oembed"},
+]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background tasks (wire polling, scheduled publishing): Huey.  Without

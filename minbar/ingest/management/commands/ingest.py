@@ -7,9 +7,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from minbar.ingest import sources
+from minbar.ingest.items import ParsedEntry
 from minbar.ingest.models import IncomingItem, WireSource
 from minbar.ingest.parsers import PARSERS
-from minbar.ingest.services import OUTCOMES, Destination, Outcome, ingest_stream
+from minbar.ingest.services import (
+    OUTCOMES,
+    Destination,
+    Outcome,
+    read_entries,
+    receive_entries,
+)
 
 
 class Command(BaseCommand):
@@ -57,10 +64,14 @@ class Command(BaseCommand):
         )
         fmt = options["format"] or (configured.format if configured else "")
         counts = dict.fromkeys(OUTCOMES, 0)
-        for argument in options["sources"]:
-            for outcome in self.ingest_argument(argument, destination, fmt):
-                counts[outcome.outcome] += 1
-                self.report(outcome, options["json"])
+        entries = (
+            entry
+            for argument in options["sources"]
+            for entry in self.entries_of(argument, destination, fmt)
+        )
+        for outcome in receive_entries(entries):
+            counts[outcome.outcome] += 1
+            self.report(outcome, options["json"])
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
         if options["json"]:
             self.stdout.write(json.dumps({"summary": counts}))
@@ -69,20 +80,22 @@ class Command(BaseCommand):
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} item(s) failed")
 
-    def ingest_argument(self, argument, destination, fmt):
+    def entries_of(self, argument, destination, fmt):
+        """The argument's entries, each with where it goes."""
         if sources.is_url(argument):
             try:
                 fetched = sources.fetch(argument)
             except sources.FetchError as exc:
-                yield Outcome(argument, "failed", reason=str(exc))
+                yield ParsedEntry(argument, error=str(exc)), destination
                 return
             stream = sources.as_stream(fetched.content or b"")
             to = dataclasses.replace(destination, download_pictures=True)
-            yield from ingest_stream(stream, argument, to, fmt)
+            for entry in read_entries(stream, argument, fmt):
+                yield entry, to
             return
         path = Path(argument)
         if not path.exists():
-            yield Outcome(argument, "failed", reason="no such file or folder")
+            yield ParsedEntry(argument, error="no such file or folder"), destination
             return
         for file in sources.files_in(path):
             # Pictures are looked for beside the item file and one level up
@@ -91,7 +104,8 @@ class Command(BaseCommand):
             to = dataclasses.replace(destination, folders=folders)
             name = str(file.relative_to(path)) if path.is_dir() else file.name
             with file.open("rb") as stream:
-                yield from ingest_stream(stream, name, to, fmt)
+                for entry in read_entries(stream, name, fmt):
+                    yield entry, to
 
     def report(self, outcome: Outcome, as_json: bool):
         if as_json:
