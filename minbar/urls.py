@@ -15,6 +15,7 @@ urlpatterns = [
     path("newsroom/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("minbar.syndication.urls")),
+    path("", include("minbar.delivery.urls")),
     path("api/", include("minbar.api.urls")),
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.search_json, name="search_json"),

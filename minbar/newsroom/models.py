@@ -22,6 +22,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from minbar.delivery import keys
+
 from .blocks import ArticleBodyBlock
 
 LISTING_PAGE_SIZE = 20
@@ -166,6 +168,7 @@ class SectionPage(Page):
         context["page_obj"] = Paginator(self.articles(), LISTING_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        keys.add(request, f"s{self.pk}")
         context["subsections"] = SectionPage.objects.live().child_of(self)
         return context
 
@@ -347,7 +350,9 @@ class ArticlePage(Page):
         context["agencies"] = list(self.agencies.all())
         context["tags"] = list(self.tags.all())
         context["breadcrumb"] = self.get_ancestors().filter(depth__gt=2).specific()
-        context["related"] = self.related_articles()
+        context["related"] = list(self.related_articles())
+        keys.add(request, keys.article_key(self.pk))
+        keys.show_articles(request, context["related"])
         return context
 
 

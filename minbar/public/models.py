@@ -19,12 +19,16 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 
+from minbar.delivery import keys
+from minbar.delivery.middleware import cache_for
 from minbar.newsroom.models import (
     LISTING_PAGE_SIZE,
     ArticlePage,
     Author,
     SectionPage,
 )
+
+HOME_CACHE_SECONDS = 60
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -67,6 +71,13 @@ class HomePage(RoutablePageMixin, Page):
         context["front"] = SimpleLazyObject(self.front)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        if request.path == self.url:
+            # The front page says "5 minutes ago": the front cache keeps it a
+            # minute.  Any publish purges it before that.
+            cache_for(request, HOME_CACHE_SECONDS)
+        return super().serve(request, *args, **kwargs)
+
     # Archives that are not sections: writers, tags and days.
 
     def render_listing(self, request, template, queryset, **extra):
@@ -86,6 +97,7 @@ class HomePage(RoutablePageMixin, Page):
             .distinct()
             .select_related("photo")
         )
+        keys.add(request, "writers")
         return self.render(
             request,
             template="minbar/public/writers.html",
@@ -95,6 +107,7 @@ class HomePage(RoutablePageMixin, Page):
     @path("writers/<str:slug>/", name="writer")
     def writer(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        keys.add(request, f"w{author.pk}")
         articles = ArticlePage.objects.listing().filter(authors=author)
         return self.render_listing(
             request, "minbar/public/writer.html", articles, author=author
@@ -103,6 +116,7 @@ class HomePage(RoutablePageMixin, Page):
     @path("tags/<str:slug>/", name="tag")
     def tag(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
+        keys.add(request, f"t{tag.pk}")
         articles = ArticlePage.objects.listing().filter(tags=tag)
         return self.render_listing(request, "minbar/public/tag.html", articles, tag=tag)
 
@@ -112,6 +126,7 @@ class HomePage(RoutablePageMixin, Page):
             date = datetime.date(year, month, day)
         except ValueError as exc:
             raise Http404 from exc
+        keys.add(request, keys.day_key(date))
         tz = timezone.get_current_timezone()
         start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
         articles = ArticlePage.objects.listing().filter(

@@ -4,6 +4,8 @@ from django.core.paginator import Page, Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from minbar.delivery.middleware import cache_for
+
 from .backends import Filters
 from .forms import SearchForm
 from .services import run_search
@@ -66,7 +68,13 @@ def suggestions(form, query_text, results):
     return hint
 
 
+# Search results are not purged when an article changes: they are kept a
+# few minutes only.
+SEARCH_CACHE_SECONDS = 300
+
+
 def search(request):
+    cache_for(request, SEARCH_CACHE_SECONDS)
     form, query_text, results, page = search_results(request)
     return render(
         request,
@@ -82,6 +90,7 @@ def search(request):
 
 
 def search_json(request):
+    cache_for(request, SEARCH_CACHE_SECONDS)
     form, query_text, results, page = search_results(request)
     items = [
         {

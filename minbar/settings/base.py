@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "minbar.ingest",
     "minbar.syndication",
     "minbar.api",
+    "minbar.delivery",
     "huey.contrib.djhuey",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "minbar.delivery.pagecache.PageCacheMiddleware",
+    "minbar.delivery.middleware.FrontCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,6 +148,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Static files keep their plain names where they are served uncollected, from
+# the package through WhiteNoise's finders (the demo, the tests).  Collected
+# (`minbar collectstatic`, production), they are stored by
+# COLLECTED_STATICFILES_STORAGE: names carrying a hash of the content, listed
+# in STATIC_ROOT/staticfiles.json, each with a .gz and a .br (Brotli) copy.
+# WhiteNoise serves a hashed name as `public, immutable` with a far-future
+# max-age, in the compression the browser accepts.
+COLLECTED_STATICFILES_STORAGE = {
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
@@ -183,3 +200,20 @@ else:
 
 # Minbar
 MINBAR_TICKER_SIZE = 12
+
+# Front cache (docs/operations.md): the caches to purge when something
+# changes, e.g. FRONT_CACHES=http://10.0.0.5:6081,http://10.0.0.6:6081, and
+# how long they may keep a page that no change has purged.
+MINBAR_FRONT_CACHES = env_list("FRONT_CACHES")
+MINBAR_CACHE_SECONDS = int(os.environ.get("MINBAR_CACHE_SECONDS", "86400"))
+MINBAR_CACHE_SECONDS_MISSING = 60  # a 404 may be an article about to appear
+# The app's own copy of public pages (minbar/delivery/pagecache.py), in the
+# default cache: Redis in production, files in the data folder otherwise.
+MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", True)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}

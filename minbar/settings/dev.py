@@ -1,4 +1,4 @@
-"""The demo and local development: debug on, console email, in-process cache."""
+"""The demo and local development: console email, uploads served by the app."""
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool, kept_secret_key
@@ -11,5 +11,4 @@ WHITENOISE_AUTOREFRESH = True
 MINBAR_SERVE_MEDIA = True
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECRET_KEY = SECRET_KEY or kept_secret_key()

@@ -26,6 +26,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from minbar.delivery import keys
 from minbar.newsroom.models import ArticlePage, Author, SectionPage
 from minbar.public.models import PublicationSettings
 
@@ -261,6 +262,7 @@ class SectionFeed(ArticleFeed):
         subject.obj = get_object_or_404(
             SectionPage.objects.live(), url_path=f"{root_path}{path.strip('/')}/"
         )
+        keys.add(request, f"s{subject.obj.pk}")
         return subject
 
     def articles(self, subject: Subject) -> QuerySet:
@@ -285,6 +287,7 @@ class WriterFeed(ArticleFeed):
     def get_object(self, request, slug: str) -> Subject:
         subject = super().get_object(request)
         subject.obj = get_object_or_404(Author, slug=slug)
+        keys.add(request, f"w{subject.obj.pk}")
         return subject
 
     def articles(self, subject: Subject) -> QuerySet:
@@ -307,6 +310,7 @@ class TagFeed(ArticleFeed):
     def get_object(self, request, slug: str) -> Subject:
         subject = super().get_object(request)
         subject.obj = get_object_or_404(Tag, slug=slug)
+        keys.add(request, f"t{subject.obj.pk}")
         return subject
 
     def articles(self, subject: Subject) -> QuerySet:

@@ -13,6 +13,7 @@ from django.http import (
 from django.views.decorators.http import condition
 from wagtail.models import Site
 
+from minbar.delivery import keys
 from minbar.public.models import PublicationSettings
 
 from . import sitemaps
@@ -75,6 +76,7 @@ def sitemap_month(
     rows = sitemaps.month_rows(int(year), int(month), int(part or 1))
     if not rows[:1]:
         raise Http404
+    keys.add(request, keys.sitemap_key(int(year), int(month)))
     root = sitemaps.site_root(request)
     return StreamingHttpResponse(sitemaps.month_lines(root, rows), content_type=XML)
 

@@ -1,0 +1,144 @@
+"""The app's own copy of public pages, for requests no front cache answered.
+
+Rendering an article page costs tens of milliseconds; a burst of readers
+that misses the front cache (a cold cache after a deploy, a purge of the
+home page, a site run without Varnish) would pay it for every request.  So
+the app keeps the public responses it renders in Django's cache (Redis in
+production, files in the data folder for the embedded default), under the
+same surrogate keys the front cache uses (``keys.py``), and serves them
+again until a change purges one of their keys or their time is up.
+
+Purging here is by versions: each key has a number in the cache, which a
+purge increments; an entry remembers the numbers of its keys when it was
+stored, and is stale as soon as one differs.  A lookup is two cache reads.
+
+Pages are stored with their ticker and staff box as ESI includes, as the
+front cache gets them, and the fragments are stored on their own: a
+publish, which changes the ticker, does not make every page stale.  Before
+a page goes to a reader who has no front cache, the fragments are put in.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
+
+from . import keys
+from .middleware import includes_fragments
+
+VERSION_PREFIX = "minbar:key:"
+ENTRY_PREFIX = "minbar:page:"
+FRAGMENT_PREFIX = "minbar:fragment:"
+KEPT_HEADERS = (
+    "Content-Type", "Cache-Control", "xkey", "Location", "Vary",
+    "Content-Language", "Surrogate-Control", "Link",
+)  # fmt: skip
+ESI_INCLUDE = re.compile(r'<esi:include src="(/_fragments/[a-z]+)"/>')
+S_MAXAGE = re.compile(r"s-maxage=(\d+)")
+
+
+def bump(purged: list[str]) -> None:
+    """Make every entry stored under these keys stale."""
+    for key in purged:
+        name = VERSION_PREFIX + key
+        try:
+            cache.incr(name)
+        except ValueError:  # never purged, or evicted: start it anew
+            cache.set(name, 1, timeout=None)
+
+
+def versions(names: list[str]) -> dict[str, int]:
+    found = cache.get_many([VERSION_PREFIX + key for key in names])
+    return {key: found.get(VERSION_PREFIX + key, 0) for key in names}
+
+
+def entry_name(request: HttpRequest) -> str:
+    return ENTRY_PREFIX + request.get_host() + request.get_full_path()
+
+
+class PageCacheMiddleware:
+    """Serve a reader's GET from the app's copy when it is still current."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        request.renders_fragments_as_esi = True
+        response = self.from_cache(request) or self.render_and_keep(request)
+        return assemble(request, response)
+
+    def applies(self, request) -> bool:
+        return (
+            getattr(settings, "MINBAR_PAGE_CACHE", False)
+            and request.method in {"GET", "HEAD"}
+            and "sessionid" not in request.COOKIES
+            and not request.path.startswith(("/newsroom/", "/_health"))
+        )
+
+    def from_cache(self, request) -> HttpResponse | None:
+        entry = cache.get(entry_name(request))
+        if entry is None or versions(list(entry["keys"])) != entry["keys"]:
+            return None
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        return response
+
+    def render_and_keep(self, request) -> HttpResponse:
+        response = self.get_response(request)
+        seconds = S_MAXAGE.search(response.get("Cache-Control", ""))
+        keep = (
+            request.method == "GET"
+            and seconds
+            and response.has_header("xkey")
+            and not response.streaming
+            and not response.cookies
+        )
+        if keep:
+            entry = {
+                "status": response.status_code,
+                "headers": [(n, response[n]) for n in KEPT_HEADERS if n in response],
+                "content": response.content,
+                "keys": versions(response["xkey"].split()),
+            }
+            cache.set(entry_name(request), entry, timeout=int(seconds.group(1)))
+        return response
+
+
+def assemble(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the fragments in, unless a front cache will."""
+    if includes_fragments(request) or response.streaming:
+        return response
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    content = response.content.decode()
+    if "<esi:include" not in content:
+        return response
+    response.content = ESI_INCLUDE.sub(
+        lambda match: fragment(request, match.group(1)), content
+    )
+    if response.has_header("Surrogate-Control"):
+        del response["Surrogate-Control"]
+    return response
+
+
+def fragment(request: HttpRequest, path: str) -> str:
+    """A fragment's HTML, from the cache or rendered by its view."""
+    name = FRAGMENT_PREFIX + request.get_host() + path
+    entry = cache.get(name)
+    if entry is not None and versions(list(entry["keys"])) == entry["keys"]:
+        return entry["content"].decode()
+    inner = HttpRequest()
+    inner.method, inner.path, inner.path_info = "GET", path, path
+    inner.META = {**request.META, "PATH_INFO": path, "QUERY_STRING": ""}
+    inner.COOKIES = {}
+    response = resolve(path).func(inner)
+    shown = [keys.EVERYTHING, *sorted(getattr(inner, "surrogate_keys", ()))]
+    seconds = getattr(inner, "cache_seconds", settings.MINBAR_CACHE_SECONDS)
+    entry = {"content": response.content, "keys": versions(shown)}
+    cache.set(name, entry, timeout=seconds)
+    return response.content.decode()

@@ -1,0 +1,60 @@
+"""What each change purges from the front caches (see keys.py)."""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from wagtail.signals import page_published, page_unpublished
+
+from . import keys
+from .purge import purge
+
+
+def article_changed(sender, instance, **kwargs):
+    purge(keys.touched_by_article(instance))
+
+
+def section_changed(sender, instance, **kwargs):
+    # The navigation of every page lists the sections.
+    purge({keys.EVERYTHING})
+
+
+def ticker_changed(sender, instance, **kwargs):
+    purge({keys.TICKER})
+
+
+def staff_changed(sender, instance, **kwargs):
+    purge({keys.STAFF})
+
+
+# What of the publication's settings every page shows (the masthead, dates),
+# and what only the ticker shows.
+ON_EVERY_PAGE = ("name", "tagline", "logo_id", "month_names", "hijri_offset")
+IN_THE_TICKER = ("ticker_size",)
+
+
+def publication_saving(sender, instance, **kwargs):
+    instance._saved = sender.objects.filter(pk=instance.pk).values().first()
+
+
+def publication_changed(sender, instance, **kwargs):
+    saved = getattr(instance, "_saved", None) or {}
+
+    def changed(names):
+        return any(saved.get(name) != getattr(instance, name) for name in names)
+
+    if changed(ON_EVERY_PAGE):
+        purge({keys.EVERYTHING})
+    elif changed(IN_THE_TICKER):
+        purge({keys.TICKER})
+
+
+def connect():
+    from minbar.newsroom.models import ArticlePage, SectionPage
+    from minbar.public.models import PublicationSettings, StaffLine, TickerItem
+
+    for signal in (page_published, page_unpublished):
+        signal.connect(article_changed, sender=ArticlePage)
+        signal.connect(section_changed, sender=SectionPage)
+    for signal in (post_save, post_delete):
+        signal.connect(ticker_changed, sender=TickerItem)
+        signal.connect(staff_changed, sender=StaffLine)
+    pre_save.connect(publication_saving, sender=PublicationSettings)
+    post_save.connect(publication_changed, sender=PublicationSettings)

@@ -1,0 +1,181 @@
+"""What each response tells the front cache, and what each change purges.
+
+The purges are received by a real HTTP server on loopback, standing where
+Varnish would (tests/test_front_cache.py runs Varnish itself).
+"""
+
+import http.server
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from minbar.delivery import keys
+from minbar.newsroom.models import ArticlePage, SectionPage
+from minbar.public.models import PublicationSettings, StaffLine, TickerItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo(newsroom):
+    """The demo newsroom."""
+
+
+def s_maxage(response) -> int:
+    control = dict(
+        part.strip().partition("=")[::2]
+        for part in response["Cache-Control"].split(",")
+    )
+    assert "public" in control and control["max-age"] == "0"
+    return int(control["s-maxage"])
+
+
+def xkeys(response) -> set[str]:
+    return set(response["xkey"].split())
+
+
+def an_article() -> ArticlePage:
+    return ArticlePage.objects.listing().first()
+
+
+def test_pages_say_how_long_they_may_be_kept_and_what_they_show(client):
+    article = an_article()
+    page = client.get(f"/{article.public_id}")
+    assert s_maxage(page) == 86400
+    shown = xkeys(page)
+    assert {keys.EVERYTHING, keys.article_key(article.pk)} <= shown
+    assert keys.path_key(f"/{article.public_id}") in shown
+    # Its related stories: an edit of one of them purges this page too.
+    related = page.context["related"]
+    assert related and {keys.article_key(a.pk) for a in related} <= shown
+
+    home = client.get("/")
+    assert s_maxage(home) == 60  # "5 minutes ago" ages
+    section = article.get_parent().specific
+    listing = client.get(section.url)
+    assert f"s{section.pk}" in xkeys(listing) and s_maxage(listing) == 86400
+    search = client.get("/search/", {"q": "الوزير"})
+    assert s_maxage(search) == 300  # no purge follows the index: kept briefly
+    missing = client.get("/999999999")
+    assert missing.status_code == 404 and s_maxage(missing) == 60
+
+
+def test_private_responses_are_not_marked_public(client):
+    user = User.objects.create_superuser("chief", password="a long passphrase")
+    client.force_login(user)
+    assert "public" not in client.get("/").get("Cache-Control", "")
+    assert "public" not in client.get("/newsroom/").get("Cache-Control", "")
+    client.logout()
+    assert "public" not in client.get("/_health").get("Cache-Control", "")
+
+
+def test_behind_the_cache_the_ticker_and_staff_box_are_fragments(client):
+    article = an_article()
+    direct = client.get(f"/{article.public_id}").content.decode()
+    assert "<esi:" not in direct and 'class="ticker"' in direct
+
+    cached = client.get(
+        f"/{article.public_id}", HTTP_SURROGATE_CAPABILITY='varnish="ESI/1.0"'
+    )
+    body = cached.content.decode()
+    assert '<esi:include src="/_fragments/ticker"/>' in body
+    assert '<esi:include src="/_fragments/staff"/>' in body
+    assert 'class="ticker"' not in body
+    assert cached["Surrogate-Control"] == 'content="ESI/1.0"'
+
+    ticker = client.get("/_fragments/ticker")
+    assert 'class="ticker"' in ticker.content.decode() and article.title in (
+        ticker.content.decode()
+    )
+    assert keys.TICKER in xkeys(ticker)
+    staff = client.get("/_fragments/staff")
+    assert keys.STAFF in xkeys(staff) and 'class="staff"' in staff.content.decode()
+
+
+def test_a_pinned_item_that_expires_limits_how_long_the_ticker_is_kept(client):
+    TickerItem.objects.create(
+        text="عاجل: انقطاع مؤقت للكهرباء",
+        expires_at=timezone.now() + timezone.timedelta(seconds=90),
+    )
+    seconds = s_maxage(client.get("/_fragments/ticker"))
+    assert 80 <= seconds <= 91
+
+
+class PurgeRecorder(http.server.BaseHTTPRequestHandler):
+    received: list[set[str]] = []
+
+    def do_PURGE(self):
+        self.received.append(set(self.headers["xkey-purge"].split()))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def front_cache(settings):
+    server = http.server.HTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.MINBAR_FRONT_CACHES = [f"http://127.0.0.1:{server.server_port}"]
+    PurgeRecorder.received = []
+    yield PurgeRecorder.received
+    server.shutdown()
+
+
+def test_publishing_purges_what_shows_the_article_and_nothing_else(
+    front_cache, django_capture_on_commit_callbacks
+):
+    article = an_article()
+    article.title = "عنوان جديد بعد التعديل"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    (purged,) = front_cache
+    sections = SectionPage.objects.ancestor_of(article)
+    assert {f"s{section.pk}" for section in sections} <= purged
+    assert {
+        keys.article_key(article.pk),
+        keys.TICKER,
+        keys.path_key("/"),
+        keys.path_key("/feed/"),
+        keys.path_key(f"/{article.public_id}"),
+        keys.path_key("/sitemap-news.xml"),
+    } <= purged
+    day = timezone.localdate(article.first_published_at)
+    assert {keys.day_key(day), keys.sitemap_key(day.year, day.month)} <= purged
+    assert {f"t{tag.pk}" for tag in article.tags.all()} <= purged
+    # Other article pages carry the ticker as a fragment: they stay.
+    assert keys.EVERYTHING not in purged and keys.STAFF not in purged
+
+
+def test_nothing_is_purged_before_the_change_is_committed(front_cache):
+    article = an_article()
+    article.save_revision().publish()  # inside the test's transaction
+    assert front_cache == []
+
+
+def test_ticker_staff_and_identity_changes_purge_their_own_keys(
+    front_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        TickerItem.objects.create(text="عاجل: خبر مثبت")
+    assert front_cache.pop() == {keys.TICKER}
+
+    publication = PublicationSettings.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffLine.objects.create(
+            publication=publication, role="رئيس التحرير", person="اسم جديد"
+        )
+    assert front_cache.pop() == {keys.STAFF}
+
+    # Saving the settings without touching the masthead purges nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.save()
+    assert front_cache == []
+    publication.name = "منبر اليوم"
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.save()
+    assert front_cache.pop() == {keys.EVERYTHING}

@@ -1,0 +1,81 @@
+"""The app's own copy of public pages: served again until a change purges it."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from minbar.newsroom.models import ArticlePage
+from minbar.public.models import TickerItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(newsroom, settings):
+    settings.MINBAR_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def queries_for(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    return response, len(queries)
+
+
+def an_article() -> ArticlePage:
+    return ArticlePage.objects.listing().first()
+
+
+def test_a_page_is_rendered_once_then_served_without_a_query(client):
+    path = f"/{an_article().public_id}"
+    first, rendered = queries_for(client, path)
+    again, served = queries_for(client, path)
+    assert rendered > 5 and served == 0
+    assert again.content == first.content and again.status_code == 200
+    assert "<esi:" not in again.content.decode()  # the fragments were put in
+    assert 'class="ticker"' in again.content.decode()
+    assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_a_ticker_change_refreshes_the_ticker_not_the_page(client):
+    path = f"/{an_article().public_id}"
+    client.get(path)
+    TickerItem.objects.create(text="عاجل: خبر مثبت في الشريط")
+    page, queries = queries_for(client, path)
+    assert "عاجل: خبر مثبت في الشريط" in page.content.decode()
+    _again, ticker_only = queries_for(client, "/_fragments/ticker")
+    assert 0 < queries <= ticker_only + 1  # the ticker was rendered, not the page
+
+
+def test_publishing_an_edit_shows_at_once(client):
+    article = an_article()
+    client.get(f"/{article.public_id}")
+    client.get("/")
+    article.title = "عنوان معدل يظهر فورا"
+    article.save_revision().publish()
+    assert (
+        "عنوان معدل يظهر فورا" in client.get(f"/{article.public_id}").content.decode()
+    )
+    assert "عنوان معدل يظهر فورا" in client.get("/").content.decode()
+
+
+def test_the_front_cache_gets_the_fragments_as_includes(client):
+    path = f"/{an_article().public_id}"
+    client.get(path)  # stored by a request without a front cache
+    behind = client.get(path, HTTP_SURROGATE_CAPABILITY='varnish="ESI/1.0"')
+    assert '<esi:include src="/_fragments/ticker"/>' in behind.content.decode()
+    assert behind["Surrogate-Control"] == 'content="ESI/1.0"'
+    direct = client.get(path)
+    assert "<esi:" not in direct.content.decode()
+    assert not direct.has_header("Surrogate-Control")
+
+
+def test_staff_see_the_site_as_it_is(client, django_user_model):
+    path = f"/{an_article().public_id}"
+    client.get(path)
+    client.force_login(django_user_model.objects.create_superuser("chief"))
+    _page, queries = queries_for(client, path)
+    assert queries > 5
