@@ -151,6 +151,19 @@ def test_publishing_purges_what_shows_the_article_and_nothing_else(
     assert keys.EVERYTHING not in purged and keys.STAFF not in purged
 
 
+def test_a_writers_profile_purges_their_page_and_their_articles(
+    front_cache, django_capture_on_commit_callbacks
+):
+    article = ArticlePage.objects.listing().filter(authors__isnull=False).first()
+    writer = article.authors.first()
+    writer.bio = "كاتب وصحفي يكتب عن الاقتصاد"
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.save()
+    (purged,) = front_cache
+    assert {f"w{writer.pk}", keys.article_key(article.pk)} <= purged
+    assert keys.EVERYTHING not in purged
+
+
 def test_nothing_is_purged_before_the_change_is_committed(front_cache):
     article = an_article()
     article.save_revision().publish()  # inside the test's transaction

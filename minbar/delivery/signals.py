@@ -16,6 +16,12 @@ def section_changed(sender, instance, **kwargs):
     purge({keys.EVERYTHING})
 
 
+def writer_changed(sender, instance, **kwargs):
+    # The writer's page, and the articles that show the writer's card.
+    articles = instance.articlepage_set.values_list("pk", flat=True)
+    purge({f"w{instance.pk}", "writers", *(keys.article_key(pk) for pk in articles)})
+
+
 def ticker_changed(sender, instance, **kwargs):
     purge({keys.TICKER})
 
@@ -47,7 +53,7 @@ def publication_changed(sender, instance, **kwargs):
 
 
 def connect():
-    from minbar.newsroom.models import ArticlePage, SectionPage
+    from minbar.newsroom.models import ArticlePage, Author, SectionPage
     from minbar.public.models import PublicationSettings, StaffLine, TickerItem
 
     for signal in (page_published, page_unpublished):
@@ -56,5 +62,6 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(ticker_changed, sender=TickerItem)
         signal.connect(staff_changed, sender=StaffLine)
+        signal.connect(writer_changed, sender=Author)
     pre_save.connect(publication_saving, sender=PublicationSettings)
     post_save.connect(publication_changed, sender=PublicationSettings)
