@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "csp",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -197,6 +199,33 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": f"{DATA_DIR}/tasks.sqlite3"}
+
+# Content-Security-Policy of the public site: no inline script or style, no
+# plugin, no framing by other sites; pictures may come from the media
+# domain, players from the two providers whose players Minbar writes
+# (minbar/newsroom/embeds.py).  The newsroom is Wagtail's, with its own
+# inline scripts: it keeps X-Frame-Options and same-origin rules instead.
+MEDIA_DOMAIN = os.environ.get("MEDIA_DOMAIN", "")
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/newsroom/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            *([f"https://{MEDIA_DOMAIN}"] if MEDIA_DOMAIN else []),
+        ],
+        "font-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Minbar
 MINBAR_TICKER_SIZE = 12
