@@ -12,6 +12,7 @@ handler404 = "minbar.public.views.page_not_found"
 handler500 = "minbar.public.views.server_error"
 
 urlpatterns = [
+    path("newsroom/two-factor/", include("minbar.accounts.urls")),
     path("newsroom/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("minbar.syndication.urls")),

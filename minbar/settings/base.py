@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "minbar.accounts",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "minbar.accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,7 +138,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Staff accounts.  Logins are throttled (django-axes): five failures for
 # one account from one address lock it for an hour; a success resets the
-# count.
+# count.  Two-factor authentication (minbar/accounts/two_factor.py) is
+# required of every newsroom account when MINBAR_REQUIRE_2FA is on, as it is
+# in production: an account sets up its authenticator app at first login.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -143,6 +150,8 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "minbar/newsroom/locked_out.html"
+MINBAR_REQUIRE_2FA = env_bool("MINBAR_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("MINBAR_2FA_ISSUER", "Minbar")
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -33,6 +33,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     )
 
 DEBUG = False
+MINBAR_REQUIRE_2FA = env_bool("MINBAR_REQUIRE_2FA", True)
 # Each worker keeps its database connection between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
