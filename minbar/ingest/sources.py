@@ -46,7 +46,7 @@ def fetch(url: str, etag: str = "", last_modified: str = "") -> Fetched:
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310  # nosec B310
             content = response.read(MAX_DOWNLOAD + 1)
             headers = response.headers
     except urllib.error.HTTPError as exc:

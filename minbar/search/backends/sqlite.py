@@ -51,20 +51,20 @@ class SQLiteBackend:
 
     def index(self, page_id: int, streams: dict[str, list[str]]):
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [page_id])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [page_id])  # nosec B608
             cursor.execute(
-                f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "
+                f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "  # nosec B608
                 f"VALUES (%s, {', '.join(['%s'] * len(FIELDS))})",
                 [page_id, *(" ".join(streams[name]) for name in FIELDS)],
             )
 
     def delete(self, page_id: int):
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [page_id])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [page_id])  # nosec B608
 
     def clear(self):
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {TABLE}")  # nosec B608
 
     def search(
         self, query: Query, filters: Filters, order: str, offset: int, limit: int
@@ -74,7 +74,7 @@ class SQLiteBackend:
             return self._search_documents(query, where, params, order, offset, limit)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {TABLE} WHERE {TABLE} MATCH %s",
+                f"SELECT COUNT(*) FROM {TABLE} WHERE {TABLE} MATCH %s",  # nosec B608
                 [match_expression(query)],
             )
             total = cursor.fetchone()[0]
@@ -91,7 +91,7 @@ class SQLiteBackend:
 
     def _ranked(self, cursor, expression, offset, limit):
         cursor.execute(
-            f"SELECT rowid, -bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "
+            f"SELECT rowid, -bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "  # nosec B608
             f"WHERE {TABLE} MATCH %s ORDER BY bm25({TABLE}, {WEIGHTS}), rowid DESC "
             "LIMIT %s OFFSET %s",
             [expression, limit, offset],
