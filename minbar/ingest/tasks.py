@@ -1,6 +1,7 @@
 """Background tasks, run by `minbar worker` (Huey's consumer)."""
 
 from django.core.management import call_command
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -23,5 +24,9 @@ def poll_source(source_id: int):
 
 @db_periodic_task(crontab(minute="*"))
 def publish_scheduled():
-    """Embargoed stories and scheduled pages go live at their time."""
-    call_command("publish_scheduled")
+    """Embargoed stories and scheduled pages go live at their time.
+
+    In one transaction: Wagtail publishes without one, and a failure midway
+    would leave a page half published; the next minute tries again."""
+    with transaction.atomic():
+        call_command("publish_scheduled")
