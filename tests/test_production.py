@@ -68,7 +68,7 @@ def test_replicas_redis_and_object_storage_come_from_the_environment():
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["databases"] == ["default", "replica1", "replica2"]
     assert shown["routers"] == ["minbar.delivery.replicas.ReplicaRouter"]
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "minbar.delivery.redis_cache.DegradingRedisCache"
     assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert shown["media"] == "storages.backends.s3.S3Storage"
     assert shown["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -53,7 +53,8 @@ if len(DATABASES) > 1:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, not an error (see the module).
+            "BACKEND": "minbar.delivery.redis_cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minbar",
         }
