@@ -59,7 +59,9 @@ def demo_site(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(url, timeout=1)
+            # A static file: the first view of a page builds its picture
+            # renditions, which can take longer than a readiness probe waits.
+            urllib.request.urlopen(url + "/static/minbar/css/site.css", timeout=1)
             break
         except OSError:
             time.sleep(0.2)
