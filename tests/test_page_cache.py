@@ -38,6 +38,11 @@ def test_a_page_is_rendered_once_then_served_without_a_query(client):
     assert "<esi:" not in again.content.decode()  # the fragments were put in
     assert 'class="ticker"' in again.content.decode()
     assert again["Cache-Control"] == first["Cache-Control"]
+    # Whole, and with the headers the first answer had.
+    assert int(first["Content-Length"]) == len(first.content)
+    assert int(again["Content-Length"]) == len(again.content)
+    for name in ("Content-Security-Policy", "X-Frame-Options", "xkey"):
+        assert again[name] == first[name], name
 
 
 def test_a_ticker_change_refreshes_the_ticker_not_the_page(client):

@@ -2,12 +2,15 @@
 # (`minbar serve --bind 127.0.0.1:8001`).  List yours, one backend each.
 import directors;
 
+# The probe waits in line with readers' requests (the same workers answer
+# it): a busy app (a burst, pictures' first renditions) must not look sick.
+# Sick means 3 of the last 5 probes failed, 5 s apart, each given 5 s.
 probe minbar_health {
     .url = "/_health";
-    .interval = 2s;
-    .timeout = 1s;
-    .window = 3;
-    .threshold = 2;
+    .interval = 5s;
+    .timeout = 5s;
+    .window = 5;
+    .threshold = 3;
 }
 
 backend app1 {

@@ -31,10 +31,9 @@ from .middleware import includes_fragments
 VERSION_PREFIX = "minbar:key:"
 ENTRY_PREFIX = "minbar:page:"
 FRAGMENT_PREFIX = "minbar:fragment:"
-KEPT_HEADERS = (
-    "Content-Type", "Cache-Control", "xkey", "Location", "Vary",
-    "Content-Language", "Surrogate-Control", "Link",
-)  # fmt: skip
+# Every header the response had is kept (the security headers too), except
+# these: a cookie is someone's, a length changes when fragments go in.
+UNKEPT_HEADERS = {"set-cookie", "content-length", "date"}
 ESI_INCLUDE = re.compile(r'<esi:include src="(/_fragments/[a-z]+)"/>')
 S_MAXAGE = re.compile(r"s-maxage=(\d+)")
 
@@ -101,7 +100,11 @@ class PageCacheMiddleware:
         if keep:
             entry = {
                 "status": response.status_code,
-                "headers": [(n, response[n]) for n in KEPT_HEADERS if n in response],
+                "headers": [
+                    (name, value)
+                    for name, value in response.items()
+                    if name.lower() not in UNKEPT_HEADERS
+                ],
                 "content": response.content,
                 "keys": versions(response["xkey"].split()),
             }
@@ -121,6 +124,8 @@ def assemble(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     response.content = ESI_INCLUDE.sub(
         lambda match: fragment(request, match.group(1)), content
     )
+    # Set by CommonMiddleware for the body with its includes.
+    response["Content-Length"] = str(len(response.content))
     if response.has_header("Surrogate-Control"):
         del response["Surrogate-Control"]
     return response

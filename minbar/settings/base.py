@@ -264,10 +264,15 @@ MINBAR_CACHE_SECONDS_MISSING = 60  # a 404 may be an article about to appear
 # The app's own copy of public pages (minbar/delivery/pagecache.py), in the
 # default cache: Redis in production, files in the data folder otherwise.
 MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", True)
+# Files are shared by the app's processes; Django lists the folder when it
+# writes and it is over MAX_ENTRIES, so the folder is kept small.  Picture
+# renditions' lookups are many per page and small: each process keeps its
+# own in memory (Wagtail's "renditions" cache).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+    "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

@@ -57,7 +57,12 @@ if REDIS_URL:
             "BACKEND": "minbar.delivery.redis_cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minbar",
-        }
+        },
+        "renditions": {
+            "BACKEND": "minbar.delivery.redis_cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "minbar-renditions",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
