@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "minbar.syndication",
     "minbar.api",
     "minbar.delivery",
+    "minbar.recovery",
     "huey.contrib.djhuey",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
