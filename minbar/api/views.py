@@ -16,6 +16,7 @@ from taggit.models import Tag
 from minbar.newsroom.models import ArticlePage, ArticleType, Author, SectionPage
 from minbar.syndication.sitemaps import site_root
 
+from .encoders import HtmlSafeJSONEncoder
 from .ninjs import article_ninjs, articles, sections_by_path
 from .openapi import openapi_document
 
@@ -47,7 +48,11 @@ def canonical(request: HttpRequest) -> Callable[[str], str]:
 
 def json_response(data, status=200) -> JsonResponse:
     return JsonResponse(
-        data, status=status, json_dumps_params={"ensure_ascii": False}, safe=False
+        data,
+        status=status,
+        encoder=HtmlSafeJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+        safe=False,
     )
 
 

@@ -4,6 +4,10 @@ The HTML is first cleaned to the newsroom's allowlist with nh3 (scripts,
 styles, event handlers and unknown tags go), then split at the top level:
 ``<h2>``/``<h3>`` become subheadings, ``<blockquote>`` a quote, and runs of
 paragraphs and lists one rich-text block each.
+
+The same allowlist keeps stored rich text in check (``clean_rich_text``), and
+``clean_text`` makes plain text (headlines, captions, names) safe for feeds,
+sitemaps and bidirectional display.
 """
 
 import html
@@ -19,7 +23,12 @@ ALLOWED_TAGS = {
     "strong", "b", "em", "i", "a",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
+RICH_TEXT_ATTRIBUTES = {"a": {"href", "linktype", "id"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# A lone surrogate (from a "\ud800" escape in a wire's JSON) cannot be
+# stored or encoded: it becomes the replacement character.
+SURROGATES = re.compile("[\ud800-\udfff]")
 
 # Wagtail's rich text stores <b>/<i> as such; keep the semantic forms.
 INLINE_RENAMES = {"strong": "b", "em": "i"}
@@ -47,12 +56,81 @@ def players_to_lines(value: str) -> str:
 
 def clean_html(value: str) -> str:
     return nh3.clean(
-        value,
+        SURROGATES.sub("\ufffd", value),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
     )
+
+
+def clean_rich_text(value: str) -> str:
+    """Stored rich text (Wagtail's database format) kept to the same allowlist,
+    plus the attributes of Wagtail's links to pages (``linktype``, ``id``)."""
+    return nh3.clean(
+        SURROGATES.sub("\ufffd", value),
+        tags=ALLOWED_TAGS,
+        attributes=RICH_TEXT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+
+
+# Plain text (headlines, captions, names) as writers paste it and wires send it.
+# XML 1.0 cannot carry C0 controls other than tab and line breaks, nor lone
+# surrogates or U+FFFE/U+FFFF: one of them in a headline would break the feeds
+# and the sitemaps.  Word's line and page breaks become spaces.
+PAGE_BREAKS = re.compile("[\x0b\x0c]")
+NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+# Besides, in plain text: DEL and the C1 controls (mis-decoded Windows-1252).
+CONTROLS = re.compile("[\x7f-\x9f]")
+# Bidi controls that open a run (embeddings and overrides, isolates) and close it.
+EMBEDDINGS, POP_EMBEDDING = "\u202a\u202b\u202d\u202e", "\u202c"
+ISOLATES, POP_ISOLATE = "\u2066\u2067\u2068", "\u2069"
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def xml_text(value: str) -> str:
+    """The text without the characters XML 1.0 cannot carry."""
+    value = SURROGATES.sub("\ufffd", PAGE_BREAKS.sub(" ", value))
+    return NOT_XML.sub("", value)
+
+
+def balance_bidi(value: str) -> str:
+    """The text without the direction embeddings, overrides and isolates it
+    opens and never closes, paired as the Unicode bidi algorithm pairs them.
+
+    An unclosed U+202E in a headline would reverse what follows it on the same
+    line: the site's name after it in the window title, the credit after a
+    caption.  Closed runs are the writer's and stay; the text never grows, so
+    it still fits its field.
+    """
+    if not BIDI.search(value):
+        return value
+    open_runs: list[tuple[str, int]] = []  # (the closer it needs, its position)
+    open_isolates = 0
+    for position, character in enumerate(value):
+        if character in EMBEDDINGS:
+            open_runs.append((POP_EMBEDDING, position))
+        elif character in ISOLATES:
+            open_runs.append((POP_ISOLATE, position))
+            open_isolates += 1
+        elif character == POP_EMBEDDING:
+            # Closes an embedding, never past an isolate.
+            if open_runs and open_runs[-1][0] == POP_EMBEDDING:
+                open_runs.pop()
+        elif character == POP_ISOLATE and open_isolates:
+            # Closes the innermost isolate and the embeddings inside it.
+            while open_runs.pop()[0] != POP_ISOLATE:
+                pass
+            open_isolates -= 1
+    unclosed = {position for _closer, position in open_runs}
+    return "".join(c for i, c in enumerate(value) if i not in unclosed)
+
+
+def clean_text(value: str) -> str:
+    """Plain text fit to show anywhere: in pages, feeds, sitemaps and the API."""
+    return balance_bidi(CONTROLS.sub("", xml_text(value)))
 
 
 class _TopLevelSplitter(HTMLParser):

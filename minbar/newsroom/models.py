@@ -7,7 +7,6 @@ id and is served at ``/<id>``, wherever it sits in the tree.
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Max
 from django.http import HttpResponsePermanentRedirect
@@ -25,6 +24,8 @@ from wagtail.search import index
 from minbar.delivery import keys
 
 from .blocks import ArticleBodyBlock
+from .html_body import clean_text
+from .paging import ArchivePaginator
 
 LISTING_PAGE_SIZE = 20
 # A republication sooner than this after first publication is not shown as an update.
@@ -44,7 +45,30 @@ class ArticleType(models.TextChoices):
 COLUMN_TYPES = {ArticleType.OPINION, ArticleType.EDITORIAL}
 
 
-class Author(index.Indexed, models.Model):
+class PlainTextMixin:
+    """Cleans the model's plain-text fields before validation and saving:
+    control characters XML cannot carry go, bidi overrides are closed
+    (``html_body.clean_text``), whether the text came from the newsroom, a
+    wire or a script."""
+
+    plain_text_fields: tuple[str, ...] = ()
+
+    def clean_plain_text(self):
+        for name in self.plain_text_fields:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, clean_text(value))
+
+    def full_clean(self, *args, **kwargs):
+        self.clean_plain_text()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.clean_plain_text()
+        super().save(*args, **kwargs)
+
+
+class Author(PlainTextMixin, index.Indexed, models.Model):
     """A writer: staff reporter, columnist or the editor-in-chief."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -84,6 +108,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    plain_text_fields = ("name", "title", "bio")
 
     class Meta:
         verbose_name = _("writer")
@@ -103,7 +128,7 @@ class Author(index.Indexed, models.Model):
         return f"/writers/{self.slug}/"
 
 
-class Agency(index.Indexed, models.Model):
+class Agency(PlainTextMixin, index.Indexed, models.Model):
     """A news agency or other source credited on articles."""
 
     name = models.CharField(
@@ -122,6 +147,7 @@ class Agency(index.Indexed, models.Model):
         FieldPanel("url"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    plain_text_fields = ("name", "full_name")
 
     class Meta:
         verbose_name = _("agency")
@@ -137,7 +163,7 @@ class Agency(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
-class SectionPage(Page):
+class SectionPage(PlainTextMixin, Page):
     """A section of the paper (سياسة، اقتصاد ...); sections nest."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -154,6 +180,7 @@ class SectionPage(Page):
     parent_page_types = ["minbar_public.HomePage", "minbar_newsroom.SectionPage"]
     subpage_types = ["minbar_newsroom.SectionPage", "minbar_newsroom.ArticlePage"]
     template = "minbar/newsroom/section_page.html"
+    plain_text_fields = ("title", "draft_title", "intro")
 
     class Meta:
         verbose_name = _("section")
@@ -165,9 +192,8 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = Paginator(self.articles(), LISTING_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        paginator = ArchivePaginator(self.articles(), LISTING_PAGE_SIZE)
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
         keys.add(request, f"s{self.pk}")
         context["subsections"] = SectionPage.objects.live().child_of(self)
         return context
@@ -193,7 +219,7 @@ class ArticlePageManager(PageManager):
         )
 
 
-class ArticlePage(Page):
+class ArticlePage(PlainTextMixin, Page):
     """A story of any type, served at its numeric public id."""
 
     public_id = models.PositiveBigIntegerField(
@@ -287,6 +313,11 @@ class ArticlePage(Page):
     parent_page_types = ["minbar_newsroom.SectionPage"]
     subpage_types = []
     template = "minbar/newsroom/article_page.html"
+    plain_text_fields = (
+        "title", "draft_title", "seo_title", "search_description", "kicker",
+        "summary", "image_caption", "image_credit", "image_alt", "byline",
+        "dateline",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("article")

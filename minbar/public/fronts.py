@@ -1,5 +1,13 @@
-"""The home page's front: what the editors curated, filled in with the newest."""
+"""The home page's front: what the editors curated, filled in with the newest.
 
+The filling looks only at the stories of the last RECENT before the newest
+one.  Asked for "the four newest non-opinion stories of the opinion
+section", PostgreSQL walks the whole archive by date and finds none: 2.5 s
+at 1,000,000 articles.  A front shows news; a section with nothing in a
+month is left off it.
+"""
+
+import datetime
 from dataclasses import dataclass, field
 
 from minbar.newsroom.models import COLUMN_TYPES, ArticlePage, SectionPage
@@ -14,9 +22,17 @@ class Front:
     columns: list = field(default_factory=list)
 
 
+RECENT = datetime.timedelta(days=30)
+
+
 def build_front(home, top_count, block_count, latest_count):
-    listing = ArticlePage.objects.listing().descendant_of(home)
+    everything = ArticlePage.objects.listing().descendant_of(home)
     front = Front()
+    front.latest = list(everything[:latest_count])
+    if not front.latest:
+        return front
+    since = front.latest[0].first_published_at - RECENT
+    listing = everything.filter(first_published_at__gte=since)
 
     front.lead = (
         home.lead_story if home.lead_story_id and home.lead_story.live else None
@@ -52,7 +68,6 @@ def build_front(home, top_count, block_count, latest_count):
             if articles:
                 front.blocks.append((section, articles))
 
-    front.latest = list(listing[:latest_count])
     front.columns = list(
         listing.filter(article_type__in=COLUMN_TYPES).prefetch_related(
             "authors__photo"

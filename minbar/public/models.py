@@ -1,11 +1,12 @@
 """The public site's furniture: the home page, the masthead and the ticker."""
 
 import datetime
+import re
 
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from minbar.newsroom.models import (
     Author,
     SectionPage,
 )
+from minbar.newsroom.paging import ArchivePaginator
 
 HOME_CACHE_SECONDS = 60
 
@@ -81,7 +83,7 @@ class HomePage(RoutablePageMixin, Page):
     # Archives that are not sections: writers, tags and days.
 
     def render_listing(self, request, template, queryset, **extra):
-        page_obj = Paginator(queryset, LISTING_PAGE_SIZE).get_page(
+        page_obj = ArchivePaginator(queryset, LISTING_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         return self.render(
@@ -92,11 +94,10 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("writers/", name="writers")
     def writers(self, request):
-        authors = (
-            Author.objects.filter(articlepage__live=True)
-            .distinct()
-            .select_related("photo")
-        )
+        # EXISTS: a writer is listed once one live article is found, not
+        # after joining every article of the archive.
+        live = ArticlePage.objects.live().filter(authors=OuterRef("pk"))
+        authors = Author.objects.filter(Exists(live)).select_related("photo")
         keys.add(request, "writers")
         return self.render(
             request,
@@ -248,8 +249,15 @@ class TickerItemQuerySet(models.QuerySet):
 
 
 def validate_link(value):
-    """A site path (/33234) or an http(s) address: never javascript: and the like."""
-    if value.startswith("/") and not value.startswith("//"):
+    """A site path (/33234) or an http(s) address: never javascript: and the like.
+
+    Browsers drop tabs and line breaks anywhere in an address and read a
+    backslash as a slash, so "/<tab>/host" and "/<backslash>host" lead off the
+    site: a path may hold neither, nor any other space or control character.
+    """
+    if value.startswith("/"):
+        if value.startswith("//") or re.search(r"[\\\s\x00-\x1f\x7f]", value):
+            raise ValidationError(URLValidator.message, code="invalid")
         return
     URLValidator(schemes=["http", "https"])(value)
 

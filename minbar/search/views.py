@@ -4,6 +4,7 @@ from django.core.paginator import Page, Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from minbar.api.encoders import HtmlSafeJSONEncoder
 from minbar.delivery.middleware import cache_for
 
 from .backends import Filters
@@ -114,5 +115,6 @@ def search_json(request):
             "errors": form.errors.get_json_data() if form.is_bound else {},
             "results": items,
         },
+        encoder=HtmlSafeJSONEncoder,
         json_dumps_params={"ensure_ascii": False},
     )

@@ -10,6 +10,7 @@ import datetime
 import mimetypes
 import re
 from dataclasses import dataclass
+from html import escape as escape_text
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from minbar.delivery import keys
+from minbar.newsroom.html_body import xml_text
 from minbar.newsroom.models import ArticlePage, Author, SectionPage
 from minbar.public.models import PublicationSettings
 
@@ -117,6 +119,14 @@ class ArticleFeed(Feed):
     feed_type = MinbarRssFeed
     language = "ar"
 
+    def get_feed(self, obj: Subject, request: HttpRequest) -> Any:
+        # A control character in a headline, a writer's name or a tag makes
+        # Django's XML writer raise: the feed would be a 500 until it is fixed.
+        feed = super().get_feed(obj, request)
+        feed.feed = xml_safe(feed.feed)
+        feed.items = [xml_safe(item) for item in feed.items]
+        return feed
+
     def get_object(self, request, *args, **kwargs) -> Subject:
         site = Site.find_for_request(request)
         publication = PublicationSettings.for_site(site) if site else None
@@ -134,14 +144,18 @@ class ArticleFeed(Feed):
     def link(self, subject: Subject) -> str:
         return subject.root + "/"
 
-    def description(self, subject: Subject) -> str:
+    def subtitle(self, subject: Subject) -> str:
+        """What the feed is, as text (Atom's subtitle)."""
         tagline = subject.publication and subject.publication.tagline
         return tagline or _("The latest articles of %(name)s") % {
             "name": self.publication_name(subject)
         }
 
-    def subtitle(self, subject: Subject) -> str:
-        return self.description(subject)
+    def description(self, subject: Subject) -> str:
+        # RSS's channel description, which readers take for HTML like the
+        # items' descriptions: a writer's name or a section's introduction in
+        # it is text, escaped.
+        return escape_text(self.subtitle(subject), quote=False)
 
     def feed_url(self, subject: Subject) -> str:
         return iri_to_uri(subject.root + subject.request.path)
@@ -229,6 +243,17 @@ class ArticleFeed(Feed):
         return {"writers": writers, "picture": item.feed_picture}
 
 
+def xml_safe(value: Any) -> Any:
+    """The value with every string in it fit for XML 1.0."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 def local_seconds(moment: datetime.datetime) -> datetime.datetime:
     """In the site's time zone, to the second: RFC 822 has no fractions."""
     return timezone.localtime(moment).replace(microsecond=0)
@@ -277,7 +302,7 @@ class SectionFeed(ArticleFeed):
     def link(self, subject: Subject) -> str:
         return iri_to_uri(subject.obj.get_full_url(subject.request))
 
-    def description(self, subject: Subject) -> str:
+    def subtitle(self, subject: Subject) -> str:
         return subject.obj.intro or _("The latest articles in %(section)s") % {
             "section": subject.obj.title
         }
@@ -302,7 +327,7 @@ class WriterFeed(ArticleFeed):
     def link(self, subject: Subject) -> str:
         return iri_to_uri(subject.root + subject.obj.get_absolute_url())
 
-    def description(self, subject: Subject) -> str:
+    def subtitle(self, subject: Subject) -> str:
         return _("The latest articles by %(writer)s") % {"writer": subject.obj.name}
 
 
@@ -325,5 +350,5 @@ class TagFeed(ArticleFeed):
     def link(self, subject: Subject) -> str:
         return iri_to_uri(f"{subject.root}/tags/{subject.obj.slug}/")
 
-    def description(self, subject: Subject) -> str:
+    def subtitle(self, subject: Subject) -> str:
         return _("The latest articles tagged %(tag)s") % {"tag": subject.obj.name}

