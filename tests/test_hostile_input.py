@@ -12,7 +12,6 @@ and show the text as text.
 import html
 import itertools
 import json
-import os
 import re
 import urllib.parse
 from contextlib import contextmanager
@@ -526,11 +525,6 @@ def test_a_wire_item_with_nul_or_surrogates_is_taken_or_refused_whole(client, po
     check_syndication(client, article)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/mapping.py cuts a wire kicker to 120 characters; the column "
-    "holds 80 (a DataError on PostgreSQL: the story fails to import)",
-)
 def test_a_long_wire_kicker_is_cut_to_fit():
     item = WireItem(
         format="ninjs", guid="urn:test:kicker", headline="عنوان", kicker="ك" * 100
@@ -541,12 +535,6 @@ def test_a_long_wire_kicker_is_cut_to_fit():
     assert len(article.kicker) <= 80
 
 
-@pytest.mark.xfail(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    strict=True,
-    reason="search/backends/postgres.py writes every term into the tsvector; "
-    "PostgreSQL refuses a word over 2047 bytes, so publishing fails",
-)
 def test_a_very_long_word_does_not_stop_publishing(client):
     # A pasted data: address, a long hashtag run, a key held down.
     word = "ع" * 1500 + "x" * 2000

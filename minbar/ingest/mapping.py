@@ -116,7 +116,7 @@ def ensure_section(home, slug, name, parent_slug=None) -> SectionPage:
 
 def apply_fields(article: ArticlePage, item: WireItem) -> None:
     article.title = item.headline[:255]
-    article.kicker = item.kicker[:120]
+    article.kicker = item.kicker[: ArticlePage._meta.get_field("kicker").max_length]
     article.summary = item.summary
     article.article_type = article_type(item)
     article.dateline = (item.located or item.dateline)[:120]

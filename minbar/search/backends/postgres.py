@@ -58,13 +58,19 @@ def lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+# PostgreSQL refuses a lexeme over 2047 bytes, and with it the whole
+# article: such a "word" (a pasted data address, a key held down) is not
+# something anyone searches for, so it is left out of the index.
+MAX_LEXEME_BYTES = 2047
+
+
 def vector_literal(streams: dict[str, list[str]], fields=tuple(WEIGHT)) -> str:
     """A tsvector literal: each term with its position and weight."""
     positions: dict[str, list[str]] = {}
     position = 1
     for name, weight in WEIGHT.items():
         for token in streams[name]:
-            if name in fields:
+            if name in fields and len(token.encode()) <= MAX_LEXEME_BYTES:
                 positions.setdefault(token, []).append(
                     f"{min(position, MAX_POSITION)}{weight}"
                 )
