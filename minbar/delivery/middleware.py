@@ -33,6 +33,14 @@ def includes_fragments(request: HttpRequest) -> bool:
     return "ESI/1.0" in request.META.get("HTTP_SURROGATE_CAPABILITY", "")
 
 
+def fragments_as_includes(request: HttpRequest) -> bool:
+    """Whether the page is rendered with ESI includes: for the front cache, or
+    for the app's page cache, which puts the fragments in itself."""
+    return includes_fragments(request) or getattr(
+        request, "renders_fragments_as_esi", False
+    )
+
+
 class FrontCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,10 +57,7 @@ class FrontCacheMiddleware:
         response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
         response["xkey"] = " ".join(keys.of_response(request))
         html = response.get("Content-Type", "").startswith("text/html")
-        esi = includes_fragments(request) or getattr(
-            request, "renders_fragments_as_esi", False
-        )
-        if html and esi:
+        if html and fragments_as_includes(request):
             response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
 

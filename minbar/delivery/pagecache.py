@@ -53,6 +53,11 @@ def versions(names: list[str]) -> dict[str, int]:
     return {key: found.get(VERSION_PREFIX + key, 0) for key in names}
 
 
+def current(entry: dict | None) -> bool:
+    """Whether a stored entry's keys have not been purged since."""
+    return entry is not None and versions(list(entry["keys"])) == entry["keys"]
+
+
 def entry_name(request: HttpRequest) -> str:
     return ENTRY_PREFIX + request.get_host() + request.get_full_path()
 
@@ -80,7 +85,7 @@ class PageCacheMiddleware:
 
     def from_cache(self, request) -> HttpResponse | None:
         entry = cache.get(entry_name(request))
-        if entry is None or versions(list(entry["keys"])) != entry["keys"]:
+        if not current(entry):
             return None
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
@@ -135,7 +140,7 @@ def fragment(request: HttpRequest, path: str) -> str:
     """A fragment's HTML, from the cache or rendered by its view."""
     name = FRAGMENT_PREFIX + request.get_host() + path
     entry = cache.get(name)
-    if entry is not None and versions(list(entry["keys"])) == entry["keys"]:
+    if current(entry):
         return entry["content"].decode()
     inner = HttpRequest()
     inner.method, inner.path, inner.path_info = "GET", path, path

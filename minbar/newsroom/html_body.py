@@ -55,22 +55,20 @@ def players_to_lines(value: str) -> str:
 
 
 def clean_html(value: str) -> str:
-    return nh3.clean(
-        SURROGATES.sub("\ufffd", value),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-    )
+    return _allowlisted(value, ALLOWED_ATTRIBUTES)
 
 
 def clean_rich_text(value: str) -> str:
     """Stored rich text (Wagtail's database format) kept to the same allowlist,
     plus the attributes of Wagtail's links to pages (``linktype``, ``id``)."""
+    return _allowlisted(value, RICH_TEXT_ATTRIBUTES)
+
+
+def _allowlisted(value: str, attributes: dict[str, set[str]]) -> str:
     return nh3.clean(
         SURROGATES.sub("\ufffd", value),
         tags=ALLOWED_TAGS,
-        attributes=RICH_TEXT_ATTRIBUTES,
+        attributes=attributes,
         url_schemes=URL_SCHEMES,
         link_rel=None,
     )

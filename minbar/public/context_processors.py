@@ -7,7 +7,7 @@ newsroom) run no query for it.
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
-from minbar.delivery.middleware import includes_fragments
+from minbar.delivery.middleware import fragments_as_includes
 from minbar.newsroom.models import SectionPage
 
 from .models import PublicationSettings
@@ -41,8 +41,7 @@ def masthead(request):
     return {
         # Behind a front cache, or stored by the app's page cache, the ticker
         # and the staff box are ESI includes (minbar/delivery).
-        "esi": includes_fragments(request)
-        or getattr(request, "renders_fragments_as_esi", False),
+        "esi": fragments_as_includes(request),
         "publication": publication_lazy,
         "staff_lines": SimpleLazyObject(staff),
         "nav_sections": SimpleLazyObject(sections),
