@@ -11,12 +11,14 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images.models import Image
 
 from minbar.newsroom.html_body import html_to_blocks
 from minbar.newsroom.models import Agency, ArticlePage, ArticleType, Author, SectionPage
+from minbar.newsroom.uploads import check_picture
 
 from . import sources
 from .items import Picture, WireItem
@@ -276,6 +278,10 @@ def image_from_file(path: Path, title: str) -> Image:
     if existing is not None:
         return existing
     with path.open("rb") as handle:
+        try:
+            check_picture(handle)
+        except ValidationError as exc:
+            raise MappingError(f"{path.name}: {exc.messages[0]}") from exc
         image = Image(title=title[:255], file=ImageFile(handle, name=path.name))
         image.save()
     return image

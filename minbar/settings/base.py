@@ -204,6 +204,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+# Checks a picture before it is decoded; see minbar/newsroom/uploads.py.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "minbar.newsroom.uploads.PictureForm"
 # YouTube and Vimeo players are written without a call to the provider;
 # other embeds (posts on X, Instagram…) ask the provider's oEmbed service.
 WAGTAILEMBEDS_FINDERS = [

@@ -22,6 +22,7 @@ from django.utils.encoding import iri_to_uri
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from minbar.newsroom.html_body import xml_text
 from minbar.newsroom.models import ArticlePage, Author, SectionPage
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -190,7 +191,7 @@ def news_lines(
         .filter(first_published_at__gte=since)
         .values_list("public_id", "title", "first_published_at", "image__file")
     )[:NEWS_MAX_URLS]
-    name = escape(publication)
+    name = escape(xml_text(publication))
     entries = (
         url_entry(
             root,
@@ -202,7 +203,8 @@ def news_lines(
                 "</news:publication>"
                 f"<news:publication_date>{w3c_datetime(published)}"
                 "</news:publication_date>"
-                f"<news:title>{escape(title)}</news:title></news:news>"
+                # A row written around the models may hold characters XML forbids.
+                f"<news:title>{escape(xml_text(title))}</news:title></news:news>"
             ),
         )
         for public_id, title, published, image in rows.iterator()
