@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
 
 from minbar.delivery import keys
@@ -92,6 +93,35 @@ def test_behind_the_cache_the_ticker_and_staff_box_are_fragments(client):
     assert keys.TICKER in xkeys(ticker)
     staff = client.get("/_fragments/staff")
     assert keys.STAFF in xkeys(staff) and 'class="staff"' in staff.content.decode()
+
+
+@pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "page-cache"])
+def test_a_whole_page_carries_the_keys_of_its_ticker_and_staff_box(
+    client, settings, page_cache
+):
+    # What Varnish gets: the page with its ticker and staff box in place,
+    # whether the app renders it or assembles it from its own copies.
+    settings.MINBAR_PAGE_CACHE = page_cache
+    cache.clear()
+    path = f"/{an_article().public_id}"
+    for _ in range(2):  # the second from the page cache, when it is on
+        page = client.get(path)
+        assert "<esi:" not in page.content.decode()
+        assert {keys.TICKER, keys.STAFF} <= xkeys(page)
+        assert s_maxage(page) == 86400  # nothing in the ticker expires
+
+    TickerItem.objects.create(
+        text="عاجل: إغلاق مؤقت للطريق",
+        expires_at=timezone.now() + timezone.timedelta(seconds=90),
+    )
+    for _ in range(2):
+        page = client.get(path)
+        assert "عاجل: إغلاق مؤقت للطريق" in page.content.decode()
+        # Kept no longer than the pinned item shows.
+        assert 80 <= s_maxage(page) <= 91
+    home = client.get("/")
+    assert s_maxage(home) <= 60
+    cache.clear()
 
 
 def test_a_pinned_item_that_expires_limits_how_long_the_ticker_is_kept(client):

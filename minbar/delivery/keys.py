@@ -7,15 +7,16 @@ module) under keys, sent in the ``xkey`` header:
 - ``a<id>``: an article whose page, headline or teaser the response shows;
 - ``s<id>``, ``t<id>``, ``w<id>``, ``day-<date>``: a section's, tag's or
   writer's list of articles, or a day's, on its pages and in its feeds;
-- ``ticker`` and ``staff``: the two fragments every page includes (ESI);
+- ``ticker`` and ``staff``: the two fragments every page shows;
 - ``site``: every response, for what every page shows (the publication's
   name, the sections' navigation);
 - ``sitemap-<year>-<month>``: the parts of a month's sitemap.
 
 A change purges the keys of what shows it, and nothing else: publishing an
 article purges its own page, the pages that list it (home, its sections,
-tags and writers, its day, their feeds, the sitemaps) and the ticker, never
-the other article pages, which include the ticker as a fragment.
+tags and writers, its day, their feeds, the sitemaps) and the ticker.  In
+the front cache that is every page, for every page shows the ticker; the
+app's page cache keeps pages apart from it, so there only the ticker goes.
 """
 
 import datetime

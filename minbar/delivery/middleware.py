@@ -8,10 +8,13 @@ changes purge, the ttl can be long; it is short only where time itself
 changes a page (the home page's "5 minutes ago") or where no change is
 tracked (search results).
 
-Behind a front cache that announces ``Surrogate-Capability: ...ESI/1.0``
-pages carry the ticker and the staff box as ESI includes, which the cache
-fills from its own copies of the fragments (``views.py``).  Without it they
-are rendered in place.
+The ticker and the staff box are rendered in place, and a page that shows
+them carries their keys and is kept no longer than the ticker stays as it
+is (a pinned item's expiry).  The app's page cache stores pages with the two
+as ESI includes and fills them in per request (``pagecache.py``); a front
+cache that announces ``Surrogate-Capability: ...ESI/1.0`` gets the includes
+too, though the shipped VCL does not: Varnish assembling every page costs
+it two thirds of its speed (docs/operations.md).
 """
 
 from django.conf import settings
@@ -26,6 +29,11 @@ PRIVATE_PREFIXES = ("/newsroom/", "/documents/", "/_health")
 def cache_for(request: HttpRequest, seconds: int) -> None:
     """How long the front cache may keep the response, unless purged first."""
     request.cache_seconds = seconds
+
+
+def cache_at_most(request: HttpRequest, seconds: int) -> None:
+    """Something the response shows changes by itself in ``seconds``."""
+    request.cache_ceiling = min(seconds, getattr(request, "cache_ceiling", seconds))
 
 
 def includes_fragments(request: HttpRequest) -> bool:
@@ -54,6 +62,7 @@ class FrontCacheMiddleware:
             seconds = settings.MINBAR_CACHE_SECONDS
             if response.status_code >= 400:
                 seconds = min(seconds, settings.MINBAR_CACHE_SECONDS_MISSING)
+        seconds = min(seconds, getattr(request, "cache_ceiling", seconds))
         response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
         response["xkey"] = " ".join(keys.of_response(request))
         html = response.get("Content-Type", "").startswith("text/html")

@@ -12,13 +12,16 @@ Purging here is by versions: each key has a number in the cache, which a
 purge increments; an entry remembers the numbers of its keys when it was
 stored, and is stale as soon as one differs.  A lookup is two cache reads.
 
-Pages are stored with their ticker and staff box as ESI includes, as the
-front cache gets them, and the fragments are stored on their own: a
-publish, which changes the ticker, does not make every page stale.  Before
-a page goes to a reader who has no front cache, the fragments are put in.
+Pages are stored with their ticker and staff box as ESI includes, and the
+fragments are stored on their own: a publish, which changes the ticker, does
+not make every page stale here.  The fragments are put in as a page goes
+out, and the page then carries their keys and is kept by the front cache no
+longer than they are: a ticker change purges it there, and this copy makes
+fetching it again cheap.
 """
 
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -126,22 +129,37 @@ def assemble(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     content = response.content.decode()
     if "<esi:include" not in content:
         return response
+    fragments = {
+        path: fragment(request, path) for path in set(ESI_INCLUDE.findall(content))
+    }
     response.content = ESI_INCLUDE.sub(
-        lambda match: fragment(request, match.group(1)), content
+        lambda match: fragments[match.group(1)]["content"].decode(), content
     )
     # Set by CommonMiddleware for the body with its includes.
     response["Content-Length"] = str(len(response.content))
     if response.has_header("Surrogate-Control"):
         del response["Surrogate-Control"]
+    if response.has_header("xkey"):
+        shown = set(response["xkey"].split())
+        shown.update(*(entry["keys"] for entry in fragments.values()))
+        response["xkey"] = " ".join(sorted(shown))
+        changes = [entry["changes"] for entry in fragments.values() if entry["changes"]]
+        if changes:
+            left = max(0, int(min(changes) - time.time()))
+            response["Cache-Control"] = S_MAXAGE.sub(
+                lambda match: f"s-maxage={min(int(match.group(1)), left)}",
+                response["Cache-Control"],
+            )
     return response
 
 
-def fragment(request: HttpRequest, path: str) -> str:
-    """A fragment's HTML, from the cache or rendered by its view."""
+def fragment(request: HttpRequest, path: str) -> dict:
+    """A fragment's entry, from the cache or rendered by its view: its HTML,
+    its keys and when it changes by itself (a pinned item's expiry)."""
     name = FRAGMENT_PREFIX + request.get_host() + path
     entry = cache.get(name)
-    if current(entry):
-        return entry["content"].decode()
+    if current(entry) and "changes" in entry:
+        return entry
     inner = HttpRequest()
     inner.method, inner.path, inner.path_info = "GET", path, path
     inner.META = {**request.META, "PATH_INFO": path, "QUERY_STRING": ""}
@@ -149,6 +167,13 @@ def fragment(request: HttpRequest, path: str) -> str:
     response = resolve(path).func(inner)
     shown = [keys.EVERYTHING, *sorted(getattr(inner, "surrogate_keys", ()))]
     seconds = getattr(inner, "cache_seconds", settings.MINBAR_CACHE_SECONDS)
-    entry = {"content": response.content, "keys": versions(shown)}
+    ceiling = getattr(inner, "cache_ceiling", None)
+    if ceiling is not None:
+        seconds = min(seconds, ceiling)
+    entry = {
+        "content": response.content,
+        "keys": versions(shown),
+        "changes": time.time() + ceiling if ceiling is not None else None,
+    }
     cache.set(name, entry, timeout=seconds)
-    return response.content.decode()
+    return entry

@@ -7,11 +7,12 @@ newsroom) run no query for it.
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
-from minbar.delivery.middleware import fragments_as_includes
+from minbar.delivery import keys
+from minbar.delivery.middleware import cache_at_most, fragments_as_includes
 from minbar.newsroom.models import SectionPage
 
 from .models import PublicationSettings
-from .ticker import ticker_entries
+from .ticker import seconds_until_change, ticker_entries
 
 
 def masthead(request):
@@ -26,8 +27,12 @@ def masthead(request):
         return found or PublicationSettings.for_site(site)
 
     publication_lazy = SimpleLazyObject(publication)
+    esi = fragments_as_includes(request)
 
+    # Whatever renders the staff box or the ticker (a page, or the fragment
+    # itself) carries its key, and is kept no longer than the ticker stays.
     def staff():
+        keys.add(request, keys.STAFF)
         if publication_lazy.pk is None:
             return []
         return list(publication_lazy.staff_lines.all())
@@ -36,12 +41,17 @@ def masthead(request):
         return list(SectionPage.objects.live().filter(depth=3).order_by("path"))
 
     def ticker():
-        return ticker_entries(size=publication_lazy.ticker_size or 0)
+        entries = ticker_entries(size=publication_lazy.ticker_size or 0)
+        keys.add(request, keys.TICKER)
+        changes = seconds_until_change(entries)
+        if changes is not None:
+            cache_at_most(request, changes)
+        return entries
 
     return {
-        # Behind a front cache, or stored by the app's page cache, the ticker
-        # and the staff box are ESI includes (minbar/delivery).
-        "esi": fragments_as_includes(request),
+        # Stored by the app's page cache (or behind a front cache that asks
+        # for them), the ticker and the staff box are ESI includes.
+        "esi": esi,
         "publication": publication_lazy,
         "staff_lines": SimpleLazyObject(staff),
         "nav_sections": SimpleLazyObject(sections),

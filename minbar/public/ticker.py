@@ -1,6 +1,9 @@
 """The ticker shown on every public page: pinned breaking items, then the latest."""
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from minbar.newsroom.models import ArticlePage
 
@@ -14,12 +17,13 @@ class TickerEntry:
     text: str
     url: str
     pinned: bool
+    expires_at: datetime.datetime | None = None
 
 
 def ticker_entries(size=DEFAULT_TICKER_SIZE, now=None):
     """Pinned items that have not expired, in their order, then the newest headlines."""
     entries = [
-        TickerEntry(item.text, item.url, pinned=True)
+        TickerEntry(item.text, item.url, pinned=True, expires_at=item.expires_at)
         for item in TickerItem.objects.current(now)
     ]
     latest = ArticlePage.objects.listing().values_list("title", "public_id")[:size]
@@ -27,3 +31,13 @@ def ticker_entries(size=DEFAULT_TICKER_SIZE, now=None):
         TickerEntry(title, f"/{public_id}", pinned=False) for title, public_id in latest
     )
     return entries
+
+
+def seconds_until_change(entries, now=None) -> int | None:
+    """A pinned item's expiry changes the ticker without any save to purge
+    it: what shows the ticker is kept only until then.  None when none of
+    its items expires."""
+    soonest = min((e.expires_at for e in entries if e.expires_at), default=None)
+    if soonest is None:
+        return None
+    return max(1, int((soonest - (now or timezone.now())).total_seconds()) + 1)
