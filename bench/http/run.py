@@ -85,6 +85,13 @@ def parse_args():
         "--connections", default="16,64", help="comma-separated (default 16,64)"
     )
     parser.add_argument("--seed", type=Path, default=SEED, help="the seed bundle")
+    parser.add_argument(
+        "--varnish-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a varnishd parameter (-p), e.g. vsl_mask=-ReqHeader; repeatable",
+    )
     return parser.parse_args()
 
 
@@ -287,17 +294,19 @@ def main():
         print("setting up the demo newsroom and the seed article...", flush=True)
         stack.set_up_site(args.seed)
         stack.start_app(args.workers)
-        stack.start_varnish()
+        stack.start_varnish(args.varnish_param)
         pages, article, word = find_pages(stack)
         stack.start_nginx(article)
         cached = check_pages(stack, pages)
         _status, _headers, assembled = fetch(stack.cache + SEED_ARTICLE)
         print(
             f"article page HTML: {len(article):,} bytes uncompressed as the app"
-            f" serves it (nginx's copy); {len(assembled):,} through Varnish (ESI)"
+            f" serves it (nginx's copy); {len(assembled):,} through Varnish"
         )
         if not whole_page(assembled):
             print("WARNING: Varnish served the article incomplete or with ESI tags")
+        for param in args.varnish_param:
+            print(f"varnishd -p {param}")
         print("pages:")
         for name, path in pages.items():
             note = f"  ({word})" if name == "search" else ""

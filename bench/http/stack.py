@@ -188,7 +188,7 @@ class Stack:
         self.start("app", command)
         self.wait_until_up("app", f"{self.app}/_health")
 
-    def start_varnish(self) -> None:
+    def start_varnish(self, params: list[str] = ()) -> None:
         # The shipped VCL, with the app as its one backend: this folder comes
         # first in vcl_path, so its backends.vcl replaces deploy/'s example.
         (self.folder / "backends.vcl").write_text(
@@ -204,7 +204,8 @@ class Stack:
              "-n", str(self.folder / "varnish"),
              "-a", f"127.0.0.1:{self.cache_port}", "-f", str(VCL),
              "-p", f"vcl_path={self.folder}:{VCL.parent}",
-             "-s", "malloc,256m", "-T", "none"],
+             "-s", "malloc,256m", "-T", "none",
+             *(arg for param in params for arg in ("-p", param))],
         )  # fmt: skip
         self.wait_until_up("varnish", f"{self.cache}/_health")
 
