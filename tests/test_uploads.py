@@ -504,3 +504,23 @@ def test_every_kind_of_jpeg_keeps_its_picture_data(encoding):
     with PILImage.open(io.BytesIO(sent)) as before:
         with PILImage.open(io.BytesIO(stored)) as after:
             assert before.tobytes() == after.tobytes()
+
+
+def test_a_phone_photo_with_a_second_picture_loses_the_metadata_of_both():
+    # What Pillow calls MPO: a JPEG, an index of further pictures (a depth or
+    # gain map) and those pictures after it, each with EXIF of its own.
+    from minbar.newsroom.uploads import remove_metadata
+
+    photo = PILImage.effect_noise((320, 240), 70).convert("RGB")
+    depth = PILImage.new("RGB", (160, 120), (90, 90, 90))
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[depth], exif=camera_exif())
+    sent = buffer.getvalue()
+    with PILImage.open(io.BytesIO(sent)) as before:
+        assert (before.format, before.n_frames) == ("MPO", 2)
+        pixels = before.tobytes()
+    stored = remove_metadata(sent)
+    assert SERIAL.encode() not in stored and b"MPF" not in stored
+    with PILImage.open(io.BytesIO(stored)) as after:
+        assert after.format == "JPEG" and not after.getexif()
+        assert after.tobytes() == pixels

@@ -128,9 +128,13 @@ def remove_metadata(data: bytes) -> bytes:
     if the camera only recorded its orientation.  A picture that carries none
     is returned as it is; an animated one is left alone."""
     with PILImage.open(io.BytesIO(data)) as image:
-        if getattr(image, "n_frames", 1) > 1 or not carries_metadata(image):
+        # Phones write a JPEG with more pictures after it (a depth or gain
+        # map, with EXIF of its own), which Pillow calls MPO: the first is
+        # the photo.
+        kind = "JPEG" if image.format == "MPO" else image.format
+        animated = kind != "JPEG" and getattr(image, "n_frames", 1) > 1
+        if animated or not carries_metadata(image):
             return data
-        kind = image.format
         turned = image.getexif().get(ExifTags.Base.Orientation, 1) not in {0, 1}
         if kind == "JPEG" and not turned:
             return jpeg_without_metadata(data)
@@ -155,11 +159,21 @@ def remove_metadata(data: bytes) -> bytes:
         return out.getvalue()
 
 
-# JPEG segments a picture needs: JFIF (APP0), the colour profile (APP2) and
-# Adobe's colour transform (APP14).  Every other APPn segment and comments
-# (COM) describe the camera, the place or the photographer.
-JPEG_KEPT_APPS = {0xE0, 0xE2, 0xEE}
+# JPEG segments a picture needs: JFIF (APP0), the colour profile (APP2 that
+# starts ICC_PROFILE; another APP2 indexes the pictures after this one, which
+# go) and Adobe's colour transform (APP14).  Every other APPn segment and
+# comments (COM) describe the camera, the place or the photographer.
+JPEG_APP0, JPEG_APP2, JPEG_APP14 = 0xE0, 0xE2, 0xEE
 JPEG_EOI, JPEG_SOS, JPEG_COM = 0xD9, 0xDA, 0xFE
+ICC_PROFILE = b"ICC_PROFILE\x00"
+
+
+def jpeg_segment_kept(marker: int, payload: bytes) -> bool:
+    if marker == JPEG_APP2:
+        return payload.startswith(ICC_PROFILE)
+    return marker in {JPEG_APP0, JPEG_APP14} or not (
+        0xE0 <= marker <= 0xEF or marker == JPEG_COM
+    )
 
 
 def jpeg_without_metadata(data: bytes) -> bytes:
@@ -182,10 +196,7 @@ def jpeg_without_metadata(data: bytes) -> bytes:
         end = at + 2 + length
         if marker == JPEG_SOS:
             end = scan_end(data, end)
-        if (
-            not (0xE0 <= marker <= 0xEF or marker == JPEG_COM)
-            or marker in JPEG_KEPT_APPS
-        ):
+        if jpeg_segment_kept(marker, data[at + 4 : at + 4 + len(ICC_PROFILE)]):
             out += data[at:end]
         at = end
     raise ValueError("the JPEG ends before its end marker")
