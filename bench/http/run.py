@@ -43,6 +43,7 @@ from bench.http.stack import (
     REPO,
     SEED,
     SEED_ARTICLE,
+    VCL,
     Stack,
     code_version,
     describe_database,
@@ -85,6 +86,12 @@ def parse_args():
         "--connections", default="16,64", help="comma-separated (default 16,64)"
     )
     parser.add_argument("--seed", type=Path, default=SEED, help="the seed bundle")
+    parser.add_argument(
+        "--vcl",
+        type=Path,
+        default=VCL,
+        help="the VCL to measure (default: deploy/'s); it may include backends.vcl",
+    )
     parser.add_argument(
         "--varnish-param",
         action="append",
@@ -294,7 +301,7 @@ def main():
         print("setting up the demo newsroom and the seed article...", flush=True)
         stack.set_up_site(args.seed)
         stack.start_app(args.workers)
-        stack.start_varnish(args.varnish_param)
+        stack.start_varnish(args.varnish_param, args.vcl)
         pages, article, word = find_pages(stack)
         stack.start_nginx(article)
         cached = check_pages(stack, pages)
@@ -305,6 +312,8 @@ def main():
         )
         if not whole_page(assembled):
             print("WARNING: Varnish served the article incomplete or with ESI tags")
+        if args.vcl != VCL:
+            print(f"VCL: {args.vcl}")
         for param in args.varnish_param:
             print(f"varnishd -p {param}")
         print("pages:")

@@ -188,7 +188,7 @@ class Stack:
         self.start("app", command)
         self.wait_until_up("app", f"{self.app}/_health")
 
-    def start_varnish(self, params: list[str] = ()) -> None:
+    def start_varnish(self, params: list[str] = (), vcl: Path = VCL) -> None:
         # The shipped VCL, with the app as its one backend: this folder comes
         # first in vcl_path, so its backends.vcl replaces deploy/'s example.
         (self.folder / "backends.vcl").write_text(
@@ -202,7 +202,7 @@ class Stack:
             "varnish",
             [shutil.which("varnishd") or "varnishd", "-F", "-j", "none",
              "-n", str(self.folder / "varnish"),
-             "-a", f"127.0.0.1:{self.cache_port}", "-f", str(VCL),
+             "-a", f"127.0.0.1:{self.cache_port}", "-f", str(vcl.resolve()),
              "-p", f"vcl_path={self.folder}:{VCL.parent}",
              "-s", "malloc,256m", "-T", "none",
              *(arg for param in params for arg in ("-p", param))],
