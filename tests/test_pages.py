@@ -198,3 +198,18 @@ def test_listing_query_budgets(client, django_assert_max_num_queries, url, budge
     client.get(url)
     with django_assert_max_num_queries(budget):
         client.get(url)
+
+
+def test_the_writers_index_lists_only_writers_with_a_live_article(client):
+    politics = SectionPage.objects.get(slug="politics")
+    drafting = Author.objects.create(name="كاتب بمسودة فقط", slug="draft-only-writer")
+    Author.objects.create(name="كاتب بلا مقالات", slug="idle-writer")
+    draft = politics.add_child(instance=ArticlePage(title="مسودة لم تنشر", live=False))
+    draft.authors.add(drafting)
+    draft.save()
+    index = get_html(client, "/writers/")
+    assert "كاتب بمسودة فقط" not in index and "كاتب بلا مقالات" not in index
+    assert "سلمى الراشد" in index
+
+    draft.save_revision().publish()
+    assert "كاتب بمسودة فقط" in get_html(client, "/writers/")

@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -94,10 +94,21 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("writers/", name="writers")
     def writers(self, request):
-        # EXISTS: a writer is listed once one live article is found, not
-        # after joining every article of the archive.
-        live = ArticlePage.objects.live().filter(authors=OuterRef("pk"))
-        authors = Author.objects.filter(Exists(live)).select_related("photo")
+        # A writer is listed once their first live article is found: one
+        # probe of the links by writer (newsroom migration 0002) each, where
+        # EXISTS made PostgreSQL join every link of the archive.
+        first_live = (
+            ArticlePage.authors.through.objects.filter(
+                author_id=OuterRef("pk"), articlepage__live=True
+            )
+            .order_by("articlepage_id")
+            .values("pk")[:1]
+        )
+        authors = (
+            Author.objects.alias(first_live=Subquery(first_live))
+            .filter(first_live__isnull=False)
+            .select_related("photo")
+        )
         keys.add(request, "writers")
         return self.render(
             request,
