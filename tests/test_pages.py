@@ -213,3 +213,18 @@ def test_the_writers_index_lists_only_writers_with_a_live_article(client):
 
     draft.save_revision().publish()
     assert "كاتب بمسودة فقط" in get_html(client, "/writers/")
+
+
+def test_archive_pages_count_up_to_their_cap(monkeypatch):
+    from minbar.newsroom import paging
+
+    articles = ArticlePage.objects.listing()
+    total = articles.count()
+    assert total > 15
+    monkeypatch.setattr(paging, "MAX_PAGES", 3)
+    capped = paging.ArchivePaginator(articles, 5)
+    assert (capped.count, capped.num_pages) == (15, 3)
+    # The pages are still the newest first.
+    assert list(capped.page(1)) == list(articles[:5])
+    monkeypatch.setattr(paging, "MAX_PAGES", 100)
+    assert paging.ArchivePaginator(articles, 5).count == total

@@ -18,4 +18,6 @@ class ArchivePaginator(Paginator):
     @cached_property
     def count(self):
         cap = MAX_PAGES * self.per_page
-        return self.object_list[:cap].count()
+        # Unordered: any `cap` rows count the same, and PostgreSQL need not
+        # find the newest ones first (38 ms for a writer at a million).
+        return self.object_list.order_by()[:cap].count()
