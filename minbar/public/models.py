@@ -95,8 +95,8 @@ class HomePage(RoutablePageMixin, Page):
     @path("writers/", name="writers")
     def writers(self, request):
         # A writer is listed once their first live article is found: one
-        # probe of the links by writer (newsroom migration 0002) each, where
-        # EXISTS made PostgreSQL join every link of the archive.
+        # probe of the index of links by writer (newsroom migration 0002)
+        # per writer, where EXISTS made PostgreSQL join every link there is.
         first_live = (
             ArticlePage.authors.through.objects.filter(
                 author_id=OuterRef("pk"), articlepage__live=True
