@@ -7,6 +7,7 @@ multiple upload the "Add an image" button uses (``.../multiple/add/``).  A
 refused upload re-shows the form with the reason, and stores nothing.
 """
 
+import hashlib
 import io
 import json
 import resource
@@ -26,7 +27,9 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import UploadedFile
 
+from minbar.ingest.mapping import MappingError, image_from_file
 from minbar.newsroom.models import ArticlePage, SectionPage
+from minbar.newsroom.uploads import remove_metadata
 
 pytestmark = pytest.mark.django_db
 
@@ -449,8 +452,6 @@ def test_a_photo_without_metadata_is_stored_as_sent(editor):
 
 
 def test_the_same_photo_sent_twice_is_still_found_as_a_duplicate(editor):
-    import hashlib
-
     data = picture("JPEG", exif=camera_exif())
     upload(editor, "multiple", "first.jpg", data)
     first = Image.objects.latest("pk")
@@ -463,8 +464,6 @@ def test_the_same_photo_sent_twice_is_still_found_as_a_duplicate(editor):
 
 
 def test_a_wire_picture_is_checked_and_cleaned_like_an_upload(tmp_path, nothing_stored):
-    from minbar.ingest.mapping import MappingError, image_from_file
-
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(BOMBS["9000x8000"]())
     with pytest.raises(MappingError) as refused:
@@ -474,8 +473,6 @@ def test_a_wire_picture_is_checked_and_cleaned_like_an_upload(tmp_path, nothing_
 
 
 def test_a_wire_photo_is_stored_without_its_location(tmp_path):
-    from minbar.ingest.mapping import image_from_file
-
     photo = tmp_path / "wire.jpg"
     photo.write_bytes(picture("JPEG", exif=camera_exif(), comment=b"secret"))
     image = image_from_file(photo, "صورة من الوكالة")
@@ -490,8 +487,6 @@ def test_a_wire_photo_is_stored_without_its_location(tmp_path):
     ids=["progressive", "restart-markers", "optimised"],
 )
 def test_every_kind_of_jpeg_keeps_its_picture_data(encoding):
-    from minbar.newsroom.uploads import remove_metadata
-
     buffer = io.BytesIO()
     photo = PILImage.effect_noise((320, 240), 70).convert("RGB")
     photo.save(buffer, "JPEG", exif=camera_exif(), comment=b"secret", **encoding)
@@ -509,8 +504,6 @@ def test_every_kind_of_jpeg_keeps_its_picture_data(encoding):
 def test_a_phone_photo_with_a_second_picture_loses_the_metadata_of_both():
     # What Pillow calls MPO: a JPEG, an index of further pictures (a depth or
     # gain map) and those pictures after it, each with EXIF of its own.
-    from minbar.newsroom.uploads import remove_metadata
-
     photo = PILImage.effect_noise((320, 240), 70).convert("RGB")
     depth = PILImage.new("RGB", (160, 120), (90, 90, 90))
     buffer = io.BytesIO()
