@@ -57,7 +57,7 @@ from bench.http.stack import (
     stop_on_sigterm,
     until_cached,
 )
-from bench.publish.run import in_ticker, outside_ticker
+from bench.publish.run import in_ticker, outside_ticker, wire_item
 
 DATA_DIR = REPO / "var" / "bench" / "fault"
 MIXED_LUA = Path(__file__).resolve().parent / "mixed.lua"
@@ -160,21 +160,6 @@ def traffic(stack: Stack, seconds: int, section: str) -> dict:
         if line.startswith("wrk-json "):
             return json.loads(line.removeprefix("wrk-json "))
     sys.exit(f"wrk printed no figures:\n{output}")
-
-
-def wire_item(run: str, number: int, embargoed=None):
-    from minbar.ingest.items import Subject, WireItem
-
-    return WireItem(
-        format="ninjs",
-        guid=f"urn:minbar:bench:fault:{run}:{number}",
-        version="1",
-        language="ar",
-        headline=f"خبر عاجل لاختبار الأعطال رقم {number} من الجولة {run}",
-        body_html="<p>نص قصير لخبر ينشر والموقع تحت الضغط.</p>",
-        subjects=[Subject("اقتصاد", kind="section", code="economy")],
-        embargoed=embargoed,
-    )
 
 
 def publish(item, expected="created") -> str:
@@ -338,7 +323,8 @@ def main():
             stack, run + "w", 1, "a publish with the worker stopped"
         )
         embargo = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=5)
-        item = wire_item(run + "e", 1, embargoed=embargo)
+        item = wire_item(run + "e", 1)
+        item.embargoed = embargo
         failure = publish(item, expected="held")  # scheduled for its time
         time.sleep(8)
         _status, _headers, home = fetch(stack.cache + "/")
