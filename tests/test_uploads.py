@@ -517,3 +517,16 @@ def test_a_phone_photo_with_a_second_picture_loses_the_metadata_of_both():
     with PILImage.open(io.BytesIO(stored)) as after:
         assert after.format == "JPEG" and not after.getexif()
         assert after.tobytes() == pixels
+
+
+def test_a_picture_s_details_are_edited_without_sending_it_again(editor):
+    upload(editor, "add", "edit-me.jpg", picture())
+    image = Image.objects.latest("pk")
+    stored = Path(image.file.path).read_bytes()
+    response = editor.post(
+        f"/newsroom/images/{image.pk}/", {"title": "عنوان جديد للصورة"}
+    )
+    assert response.status_code == 302, response.content[:500]
+    image.refresh_from_db()
+    assert image.title == "عنوان جديد للصورة"
+    assert Path(image.file.path).read_bytes() == stored
