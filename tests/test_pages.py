@@ -175,7 +175,7 @@ def test_server_error_page_is_arabic_and_needs_no_database(client):
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article = ArticlePage.objects.listing().filter(image__isnull=False).first()
     client.get(f"/{article.public_id}")  # renditions are made on the first view
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         client.get(f"/{article.public_id}")
 
 

@@ -367,11 +367,11 @@ class ArticlePage(PlainTextMixin, Page):
     def is_column(self):
         return self.article_type in COLUMN_TYPES
 
-    def related_articles(self, count=4):
+    def related_articles(self, count=4, section=None):
         """The newest other stories of the same section."""
         return (
             ArticlePage.objects.listing()
-            .descendant_of(self.get_parent())
+            .descendant_of(section or self.get_parent())
             .exclude(pk=self.pk)[:count]
         )
 
@@ -380,8 +380,13 @@ class ArticlePage(PlainTextMixin, Page):
         context["authors"] = list(self.authors.select_related("photo"))
         context["agencies"] = list(self.agencies.all())
         context["tags"] = list(self.tags.all())
-        context["breadcrumb"] = self.get_ancestors().filter(depth__gt=2).specific()
-        context["related"] = list(self.related_articles())
+        # The sections above the article (only sections hold articles), once
+        # for the page, its structured data and its related stories; the last
+        # is its own section.
+        breadcrumb = list(SectionPage.objects.ancestor_of(self).order_by("path"))
+        context["breadcrumb"] = breadcrumb
+        context["section"] = breadcrumb[-1]
+        context["related"] = list(self.related_articles(section=context["section"]))
         keys.add(request, keys.article_key(self.pk))
         keys.show_articles(request, context["related"])
         return context

@@ -111,9 +111,11 @@ def article_data(root, article, publication, staff_lines, authors, agencies, tag
     return data
 
 
-def breadcrumb_data(root, article, home_name):
+def breadcrumb_data(root, article, home_name, sections):
+    """The trail to the article: home, ``sections`` (its ancestors below the
+    home page, outermost first), the article."""
     items = [(home_name, absolute(root, "/"))]
-    for ancestor in article.get_ancestors().filter(depth__gt=2):
+    for ancestor in sections:
         items.append((ancestor.title, absolute(root, ancestor.url)))
     items.append((article.title, absolute(root, f"/{article.public_id}")))
     return {

@@ -11,7 +11,9 @@ from minbar.newsroom.models import ArticlePage
 def article(request, public_id):
     """Serve an article at its one canonical address, /<public id>."""
     try:
-        page = ArticlePage.objects.live().get(public_id=public_id)
+        page = (
+            ArticlePage.objects.live().select_related("image").get(public_id=public_id)
+        )
     except ArticlePage.DoesNotExist as exc:
         raise Http404 from exc
     for hook in hooks.get_hooks("before_serve_page"):

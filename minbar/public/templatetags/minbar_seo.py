@@ -23,7 +23,9 @@ def article_structured_data(context):
         root, page, publication, staff,
         context["authors"], context["agencies"], context["tags"],
     )  # fmt: skip
-    breadcrumb = structured_data.breadcrumb_data(root, page, _("Home"))
+    breadcrumb = structured_data.breadcrumb_data(
+        root, page, _("Home"), context["breadcrumb"]
+    )
     return structured_data.script(article) + structured_data.script(breadcrumb)
 
 
