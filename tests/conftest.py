@@ -5,11 +5,22 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from minbar.delivery import kept
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SEED_TEXT = SHARED / "seed" / "article-33234.txt"
 SEED_BUNDLE = SHARED / "seed" / "bundle"
 DEMO_BUNDLE = REPO / "minbar" / "demo" / "bundle"
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test starts with nothing kept in memory by the app (a test's
+    database is rolled back behind it, without the purges a change makes)."""
+    kept.forget()
+    yield
+    kept.forget()
 
 
 def require_seed():

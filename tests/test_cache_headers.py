@@ -194,6 +194,22 @@ def test_a_writers_profile_purges_their_page_and_their_articles(
     assert keys.EVERYTHING not in purged
 
 
+def test_moving_an_article_purges_both_sections_and_a_section_everything(
+    front_cache, django_capture_on_commit_callbacks
+):
+    article = an_article()
+    left = article.get_parent()
+    other = SectionPage.objects.live().filter(depth=3).exclude(pk=left.pk).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.move(other, pos="last-child")
+    (purged,) = front_cache
+    assert {f"s{left.pk}", f"s{other.pk}", keys.article_key(article.pk)} <= purged
+    front_cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        other.move(left, pos="last-child")  # the navigation loses a section
+    assert front_cache == [{keys.EVERYTHING}]
+
+
 def test_nothing_is_purged_before_the_change_is_committed(front_cache):
     article = an_article()
     article.save_revision().publish()  # inside the test's transaction

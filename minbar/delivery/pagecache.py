@@ -8,9 +8,9 @@ production, files in the data folder for the embedded default), under the
 same surrogate keys the front cache uses (``keys.py``), and serves them
 again until a change purges one of their keys or their time is up.
 
-Purging here is by versions: each key has a number in the cache, which a
-purge increments; an entry remembers the numbers of its keys when it was
-stored, and is stale as soon as one differs.  A lookup is two cache reads.
+Purging here is by key versions (``versions.py``): an entry remembers the
+numbers of its keys when it was stored, and is stale as soon as one differs.
+A lookup is two cache reads.
 
 Pages are stored with their ticker and staff box as ESI includes, and the
 fragments are stored on their own: a publish, which changes the ticker, does
@@ -28,10 +28,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 
-from . import keys
+from . import keys, versions
 from .middleware import includes_fragments
 
-VERSION_PREFIX = "minbar:key:"
 ENTRY_PREFIX = "minbar:page:"
 FRAGMENT_PREFIX = "minbar:fragment:"
 # Every header the response had is kept (the security headers too), except
@@ -41,24 +40,9 @@ ESI_INCLUDE = re.compile(r'<esi:include src="(/_fragments/[a-z]+)"/>')
 S_MAXAGE = re.compile(r"s-maxage=(\d+)")
 
 
-def bump(purged: list[str]) -> None:
-    """Make every entry stored under these keys stale."""
-    for key in purged:
-        name = VERSION_PREFIX + key
-        try:
-            cache.incr(name)
-        except ValueError:  # never purged, or evicted: start it anew
-            cache.set(name, 1, timeout=None)
-
-
-def versions(names: list[str]) -> dict[str, int]:
-    found = cache.get_many([VERSION_PREFIX + key for key in names])
-    return {key: found.get(VERSION_PREFIX + key, 0) for key in names}
-
-
 def current(entry: dict | None) -> bool:
     """Whether a stored entry's keys have not been purged since."""
-    return entry is not None and versions(list(entry["keys"])) == entry["keys"]
+    return entry is not None and versions.read(list(entry["keys"])) == entry["keys"]
 
 
 def entry_name(request: HttpRequest) -> str:
@@ -105,7 +89,8 @@ class PageCacheMiddleware:
             and not response.streaming
             and not response.cookies
         )
-        if keep:
+        numbers = versions.read(response["xkey"].split()) if keep else None
+        if numbers is not None:
             entry = {
                 "status": response.status_code,
                 "headers": [
@@ -114,7 +99,7 @@ class PageCacheMiddleware:
                     if name.lower() not in UNKEPT_HEADERS
                 ],
                 "content": response.content,
-                "keys": versions(response["xkey"].split()),
+                "keys": numbers,
             }
             cache.set(entry_name(request), entry, timeout=int(seconds.group(1)))
         return response
@@ -170,10 +155,12 @@ def fragment(request: HttpRequest, path: str) -> dict:
     ceiling = getattr(inner, "cache_ceiling", None)
     if ceiling is not None:
         seconds = min(seconds, ceiling)
+    numbers = versions.read(shown)
     entry = {
         "content": response.content,
-        "keys": versions(shown),
+        "keys": numbers or dict.fromkeys(shown, 0),
         "changes": time.time() + ceiling if ceiling is not None else None,
     }
-    cache.set(name, entry, timeout=seconds)
+    if numbers is not None:
+        cache.set(name, entry, timeout=seconds)
     return entry

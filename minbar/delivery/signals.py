@@ -1,7 +1,7 @@
 """What each change purges from the front caches (see keys.py)."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import keys
 from .purge import purge
@@ -9,6 +9,17 @@ from .purge import purge
 
 def article_changed(sender, instance, **kwargs):
     purge(keys.touched_by_article(instance))
+
+
+def article_moved(sender, instance, parent_page_before, **kwargs):
+    # Its new sections, as for an edit, and the lists of those it left.
+    from minbar.newsroom.models import SectionPage
+
+    left = SectionPage.objects.ancestor_of(parent_page_before, inclusive=True)
+    purge(
+        keys.touched_by_article(instance.specific)
+        | {f"s{pk}" for pk in left.values_list("pk", flat=True)}
+    )
 
 
 def section_changed(sender, instance, **kwargs):
@@ -20,6 +31,11 @@ def writer_changed(sender, instance, **kwargs):
     # The writer's page, and the articles that show the writer's card.
     articles = instance.articlepage_set.values_list("pk", flat=True)
     purge({f"w{instance.pk}", "writers", *(keys.article_key(pk) for pk in articles)})
+
+
+def site_changed(sender, instance, **kwargs):
+    # Every page's links, and the masthead its processes keep, are the site's.
+    purge({keys.EVERYTHING})
 
 
 def ticker_changed(sender, instance, **kwargs):
@@ -53,15 +69,20 @@ def publication_changed(sender, instance, **kwargs):
 
 
 def connect():
+    from wagtail.models import Site
+
     from minbar.newsroom.models import ArticlePage, Author, SectionPage
     from minbar.public.models import PublicationSettings, StaffLine, TickerItem
 
     for signal in (page_published, page_unpublished):
         signal.connect(article_changed, sender=ArticlePage)
         signal.connect(section_changed, sender=SectionPage)
+    post_page_move.connect(article_moved, sender=ArticlePage)
+    post_page_move.connect(section_changed, sender=SectionPage)
     for signal in (post_save, post_delete):
         signal.connect(ticker_changed, sender=TickerItem)
         signal.connect(staff_changed, sender=StaffLine)
         signal.connect(writer_changed, sender=Author)
+        signal.connect(site_changed, sender=Site)
     pre_save.connect(publication_saving, sender=PublicationSettings)
     post_save.connect(publication_changed, sender=PublicationSettings)

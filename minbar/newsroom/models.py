@@ -22,12 +22,14 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from minbar.delivery import keys
+from minbar.delivery.kept import kept
 
 from .blocks import ArticleBodyBlock
 from .html_body import clean_text
 from .paging import ArchivePaginator
 
 LISTING_PAGE_SIZE = 20
+RELATED_COUNT = 4  # an article's related stories
 # A republication sooner than this after first publication is not shown as an update.
 UPDATE_THRESHOLD = datetime.timedelta(minutes=5)
 
@@ -188,7 +190,7 @@ class SectionPage(PlainTextMixin, Page):
 
     def articles(self):
         """Live articles of this section and its subsections, newest first."""
-        return ArticlePage.objects.listing().descendant_of(self)
+        return ArticlePage.objects.teasers().descendant_of(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -217,6 +219,11 @@ class ArticlePageManager(PageManager):
             .select_related("image")
             .order_by("-first_published_at", "-pk")
         )
+
+    def teasers(self):
+        """The listing, for teasers only: without the bodies, the biggest
+        column, which a teaser never shows."""
+        return self.listing().defer("body")
 
 
 class ArticlePage(PlainTextMixin, Page):
@@ -367,26 +374,39 @@ class ArticlePage(PlainTextMixin, Page):
     def is_column(self):
         return self.article_type in COLUMN_TYPES
 
-    def related_articles(self, count=4, section=None):
-        """The newest other stories of the same section."""
-        return (
-            ArticlePage.objects.listing()
-            .descendant_of(section or self.get_parent())
-            .exclude(pk=self.pk)[:count]
+    def related_articles(self, count=RELATED_COUNT, section=None):
+        """The newest other stories of the same section.  Every article of
+        the section shows the same few: each process keeps them until the
+        section's list changes (minbar/delivery/kept.py)."""
+        section = section or self.get_parent()
+        newest = kept(
+            ("newest", section.pk, count + 1),
+            [f"s{section.pk}"],
+            lambda: list(
+                ArticlePage.objects.teasers().filter(path__startswith=section.path)[
+                    : count + 1
+                ]
+            ),
         )
+        return [article for article in newest if article.pk != self.pk][:count]
 
     def get_context(self, request, *args, **kwargs):
+        # The public site's masthead holds its live sections (one list per
+        # process, see there): the breadcrumb, the section's name and its
+        # related stories come from it without a query.
+        from minbar.public.masthead import for_request
+
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = list(self.authors.select_related("photo"))
         context["agencies"] = list(self.agencies.all())
         context["tags"] = list(self.tags.all())
-        # The sections above the article (only sections hold articles), once
-        # for the page, its structured data and its related stories; the last
-        # is its own section.
-        breadcrumb = list(SectionPage.objects.ancestor_of(self).order_by("path"))
+        breadcrumb = for_request(request).sections_above(self)
+        if not breadcrumb or breadcrumb[-1].path != self.path[: -self.steplen]:
+            # A preview in a section not (yet) live: ask the tree.
+            breadcrumb = list(SectionPage.objects.ancestor_of(self).order_by("path"))
         context["breadcrumb"] = breadcrumb
         context["section"] = breadcrumb[-1]
-        context["related"] = list(self.related_articles(section=context["section"]))
+        context["related"] = self.related_articles(section=context["section"])
         keys.add(request, keys.article_key(self.pk))
         keys.show_articles(request, context["related"])
         return context

@@ -26,7 +26,7 @@ RECENT = datetime.timedelta(days=30)
 
 
 def build_front(home, top_count, block_count, latest_count):
-    everything = ArticlePage.objects.listing().descendant_of(home)
+    everything = ArticlePage.objects.teasers().descendant_of(home)
     front = Front()
     front.latest = list(everything[:latest_count])
     if not front.latest:

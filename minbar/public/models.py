@@ -120,7 +120,7 @@ class HomePage(RoutablePageMixin, Page):
     def writer(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
         keys.add(request, f"w{author.pk}")
-        articles = ArticlePage.objects.listing().filter(authors=author)
+        articles = ArticlePage.objects.teasers().filter(authors=author)
         return self.render_listing(
             request, "minbar/public/writer.html", articles, author=author
         )
@@ -129,7 +129,7 @@ class HomePage(RoutablePageMixin, Page):
     def tag(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         keys.add(request, f"t{tag.pk}")
-        articles = ArticlePage.objects.listing().filter(tags=tag)
+        articles = ArticlePage.objects.teasers().filter(tags=tag)
         return self.render_listing(request, "minbar/public/tag.html", articles, tag=tag)
 
     @path("archive/<int:year>/<int:month>/<int:day>/", name="day")
@@ -141,7 +141,7 @@ class HomePage(RoutablePageMixin, Page):
         keys.add(request, keys.day_key(date))
         tz = timezone.get_current_timezone()
         start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
-        articles = ArticlePage.objects.listing().filter(
+        articles = ArticlePage.objects.teasers().filter(
             first_published_at__gte=start,
             first_published_at__lt=start + datetime.timedelta(days=1),
         )

@@ -65,9 +65,10 @@ def organization(root, publication, staff_lines):
     return data
 
 
-def article_data(root, article, publication, staff_lines, authors, agencies, tags):
+def article_data(
+    root, article, section, publication, staff_lines, authors, agencies, tags
+):
     url = absolute(root, f"/{article.public_id}")
-    section = article.get_parent()
     data = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(article.article_type, "NewsArticle"),

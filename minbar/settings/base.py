@@ -117,10 +117,18 @@ TEMPLATES = [
     },
 ]
 
+database_url = (
+    os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'minbar.sqlite3'}"
+)
+# Opening a SQLite file and setting its pragmas on every request cost more
+# than a third of an uncached article page: the embedded default keeps its
+# connections (one per thread) open.  A server's connections are a resource
+# of the server: kept only where asked (production: 60 s).
+kept_connection = "600" if database_url.startswith("sqlite:") else "0"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'minbar.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        database_url,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", kept_connection)),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

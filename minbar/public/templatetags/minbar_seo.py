@@ -20,7 +20,7 @@ def article_structured_data(context):
     root = site_root(request)
     publication, staff = context["publication"], context["staff_lines"]
     article = structured_data.article_data(
-        root, page, publication, staff,
+        root, page, context["section"], publication, staff,
         context["authors"], context["agencies"], context["tags"],
     )  # fmt: skip
     breadcrumb = structured_data.breadcrumb_data(

@@ -1,0 +1,53 @@
+"""Key versions: how the app's own copies learn what a purge touched.
+
+The front cache hears of a change from a PURGE that names keys (purge.py,
+keys.py).  The app's own copies, its pages (pagecache.py) and what each
+process keeps in memory (kept.py), hear of it from a number kept per key in
+the shared cache (Redis in production, DiskCache in the data folder for the
+embedded default): a purge moves the number, a copy remembers the numbers
+of its keys, and is stale as soon as one differs.
+
+A cache that was emptied, or that evicted our entries, has forgotten the
+numbers, and a copy made before must not look current then.  So every
+number is read together with the cache's generation, a token written once
+and never expiring: when it is gone, a new one is written, and every copy
+made before is stale.  When the cache cannot answer at all (Redis down),
+``read`` answers None, and nothing is current.
+"""
+
+import secrets
+import time
+
+from django.core.cache import cache
+
+PREFIX = "minbar:key:"
+GENERATION = "minbar:generation"
+
+
+def bump(keys) -> None:
+    """Make every copy that shows these keys stale."""
+    for key in keys:
+        name = PREFIX + key
+        try:
+            cache.incr(name)
+        except ValueError:
+            # Never purged, evicted or lost: start from a number no earlier
+            # copy can hold.
+            cache.set(name, time.time_ns(), timeout=None)
+
+
+def read(keys) -> dict[str, tuple[str, int]] | None:
+    """Each key's (generation, number), or None when the cache cannot say."""
+    names = [PREFIX + key for key in keys]
+    found = cache.get_many([GENERATION, *names])
+    if GENERATION not in found:
+        # Another process may be starting one too: the first to add wins.
+        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+        found = cache.get_many([GENERATION, *names])
+        if GENERATION not in found:
+            return None
+    generation = found[GENERATION]
+    return {
+        key: (generation, found.get(name, 0))
+        for key, name in zip(keys, names, strict=True)
+    }
