@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from minbar.core.templatetags import minbar_images
 from minbar.delivery import kept
 
 REPO = Path(__file__).resolve().parent.parent
@@ -19,8 +20,10 @@ def nothing_kept():
     """Each test starts with nothing kept in memory by the app (a test's
     database is rolled back behind it, without the purges a change makes)."""
     kept.forget()
+    minbar_images.forget()
     yield
     kept.forget()
+    minbar_images.forget()
 
 
 def require_seed():

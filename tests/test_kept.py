@@ -20,7 +20,12 @@ from minbar.delivery import versions
 from minbar.delivery.kept import kept
 from minbar.delivery.redis_cache import DegradingRedisCache
 from minbar.newsroom.models import ArticlePage, SectionPage
-from minbar.public.models import PublicationSettings, StaffLine, TickerItem
+from minbar.public.models import (
+    HomePage,
+    PublicationSettings,
+    StaffLine,
+    TickerItem,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +94,30 @@ def test_a_new_story_is_among_the_next_pages_related_stories(client):
     html = client.get(path).content.decode()
     related = html.split('id="related-title"', 1)[1].split("</aside>", 1)[0]
     assert "قصة جديدة في القسم نفسه" in related
+
+
+def test_the_curated_lead_story_shows_on_the_next_home_page(client):
+    client.get("/")
+    home = HomePage.objects.get()
+    chosen = ArticlePage.objects.listing().last()  # the oldest: not the lead unasked
+    home.lead_story = chosen
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    lead = html.split('<article class="teaser lead">', 1)[1].split("</article>", 1)[0]
+    assert f'href="/{chosen.public_id}"' in lead
+
+
+def test_one_picture_in_two_articles_keeps_each_articles_description(client):
+    first, second = ArticlePage.objects.listing().filter(image__isnull=False)[:2]
+    second.image = first.image
+    second.image_alt = "وصف الصورة في المقال الثاني"
+    second.save_revision().publish()
+    first.image_alt = "وصف الصورة في المقال الأول"
+    first.save_revision().publish()
+    for article in (first, second, first):
+        html = client.get(f"/{article.public_id}").content.decode()
+        figure = html.split("<figure>", 1)[1].split("</figure>", 1)[0]
+        assert f'alt="{article.image_alt}"' in figure
 
 
 def test_a_staff_box_change_shows_on_the_next_page(client):

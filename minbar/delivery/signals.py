@@ -33,6 +33,11 @@ def writer_changed(sender, instance, **kwargs):
     purge({f"w{instance.pk}", "writers", *(keys.article_key(pk) for pk in articles)})
 
 
+def home_changed(sender, instance, **kwargs):
+    # The front's curation: the lead story, the top stories, the blocks.
+    purge({keys.path_key("/")})
+
+
 def site_changed(sender, instance, **kwargs):
     # Every page's links, and the masthead its processes keep, are the site's.
     purge({keys.EVERYTHING})
@@ -72,11 +77,17 @@ def connect():
     from wagtail.models import Site
 
     from minbar.newsroom.models import ArticlePage, Author, SectionPage
-    from minbar.public.models import PublicationSettings, StaffLine, TickerItem
+    from minbar.public.models import (
+        HomePage,
+        PublicationSettings,
+        StaffLine,
+        TickerItem,
+    )
 
     for signal in (page_published, page_unpublished):
         signal.connect(article_changed, sender=ArticlePage)
         signal.connect(section_changed, sender=SectionPage)
+        signal.connect(home_changed, sender=HomePage)
     post_page_move.connect(article_moved, sender=ArticlePage)
     post_page_move.connect(section_changed, sender=SectionPage)
     for signal in (post_save, post_delete):

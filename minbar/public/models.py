@@ -21,6 +21,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 
 from minbar.delivery import keys
+from minbar.delivery.kept import kept
 from minbar.delivery.middleware import cache_for
 from minbar.newsroom.models import (
     LISTING_PAGE_SIZE,
@@ -63,9 +64,15 @@ class HomePage(RoutablePageMixin, Page):
     # Curation, with fallbacks so that a fresh site looks finished.
 
     def front(self, top_count=4, block_count=4, latest_count=10):
+        """The front, kept by each process until a publish, a section's
+        change or the curation's purges the home page (delivery/kept.py)."""
         from .fronts import build_front
 
-        return build_front(self, top_count, block_count, latest_count)
+        return kept(
+            ("front", self.pk, top_count, block_count, latest_count),
+            [keys.EVERYTHING, keys.path_key("/")],
+            lambda: build_front(self, top_count, block_count, latest_count),
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
