@@ -21,7 +21,8 @@ wrk (2 threads) loads the article page, the home page, a section page (the
 first of the home page's section navigation) and a search (a word of the seed
 headline) at 16 and 64 connections: a 3 s warm-up, then --duration seconds
 with report.lua printing the figures.  nginx serves the article only; every
-ratio is against nginx's req/s at the same number of connections.
+ratio is against nginx's req/s at the same number of connections, in the
+nginx run made just before (see ``runs``).
 """
 
 import argparse
@@ -185,12 +186,15 @@ def wrk(url: str, connections: int, seconds: int, report: bool = True) -> dict:
 
 
 def runs(pages: dict[str, str], connections: list[int]):
-    """(target, page, connections) in the order they run: nginx first."""
-    for count in connections:
-        yield "nginx", "article", count
+    """(target, page, connections) in the order they run.  The machine's speed
+    drifts within minutes (nginx alone moved from 58,000 to 52,000 req/s
+    between rounds of one script), so each Varnish run comes right after an
+    nginx run at the same connections, and is compared with that one."""
     for target in ("varnish", "app"):
         for page in pages:
             for count in connections:
+                if target == "varnish" or page == next(iter(pages)):
+                    yield "nginx", "article", count
                 yield target, page, count
 
 
@@ -221,22 +225,28 @@ HEADER = (
 def row(result: Result, results: list[Result]) -> str:
     f = result.figures
     errors = sum(f["errors"].values())
-    nginx = next(
-        (
-            r.figures["requests_per_s"]
-            for r in results
-            if r.target == "nginx" and r.connections == result.connections
-        ),
-        None,
-    )
-    ratio = f"{f['requests_per_s'] / nginx:.3f}" if nginx else "-"
-    if result.target == "nginx":
-        ratio = "1"
+    ratio = "1"
+    if result.target != "nginx":
+        nginx = reference(result, results)
+        ratio = f"{f['requests_per_s'] / nginx:.3f}" if nginx else "-"
     return (
         f"{TARGETS[result.target]:<13}{result.page:<9}{result.connections:>6}"
         f"{f['requests_per_s']:>10,.0f}{f['p50_us'] / 1000:>9.2f}"
         f"{f['p99_us'] / 1000:>9.2f}{errors:>8}{f['bytes_per_s'] / 1024:>12,.0f}"
         f"{ratio:>8}"
+    )
+
+
+def reference(result: Result, results: list[Result]) -> float | None:
+    """nginx's req/s in the last nginx run before this one, at its connections."""
+    before = results[: next(i for i, r in enumerate(results) if r is result)]
+    return next(
+        (
+            r.figures["requests_per_s"]
+            for r in reversed(before)
+            if r.target == "nginx" and r.connections == result.connections
+        ),
+        None,
     )
 
 
