@@ -11,8 +11,9 @@ A cache that was emptied, or that evicted our entries, has forgotten the
 numbers, and a copy made before must not look current then.  So every
 number is read together with the cache's generation, a token written once
 and never expiring: when it is gone, a new one is written, and every copy
-made before is stale.  When the cache cannot answer at all (Redis down),
-``read`` answers None, and nothing is current.
+made before is stale.  A key evicted alone is given a new number too.  When
+the cache cannot answer at all (Redis down), ``read`` answers None, and
+nothing is current.
 """
 
 import secrets
@@ -40,14 +41,18 @@ def read(keys) -> dict[str, tuple[str, int]] | None:
     """Each key's (generation, number), or None when the cache cannot say."""
     names = [PREFIX + key for key in keys]
     found = cache.get_many([GENERATION, *names])
-    if GENERATION not in found:
-        # Another process may be starting one too: the first to add wins.
-        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+    missing = [name for name in [GENERATION, *names] if name not in found]
+    if missing:
+        # Emptied, evicted or never purged: a number no earlier copy can
+        # hold (a key evicted alone must not fall back to an older number).
+        # Another process may be doing the same: the first to add wins.
+        for name in missing:
+            fresh = secrets.token_hex(8) if name == GENERATION else time.time_ns()
+            cache.add(name, fresh, timeout=None)
         found = cache.get_many([GENERATION, *names])
-        if GENERATION not in found:
+        if any(name not in found for name in missing):
             return None
     generation = found[GENERATION]
     return {
-        key: (generation, found.get(name, 0))
-        for key, name in zip(keys, names, strict=True)
+        key: (generation, found[name]) for key, name in zip(keys, names, strict=True)
     }

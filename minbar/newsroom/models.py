@@ -381,7 +381,8 @@ class ArticlePage(PlainTextMixin, Page):
         section = section or self.get_parent()
         newest = kept(
             ("newest", section.pk, count + 1),
-            [f"s{section.pk}"],
+            # A section moved in or out of this one purges everything.
+            [keys.EVERYTHING, f"s{section.pk}"],
             lambda: list(
                 ArticlePage.objects.teasers().filter(path__startswith=section.path)[
                     : count + 1

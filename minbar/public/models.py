@@ -64,20 +64,34 @@ class HomePage(RoutablePageMixin, Page):
     # Curation, with fallbacks so that a fresh site looks finished.
 
     def front(self, top_count=4, block_count=4, latest_count=10):
-        """The front, kept by each process until a publish, a section's
-        change or the curation's purges the home page (delivery/kept.py)."""
+        """The front as this version of the page curates it (a draft's, in a
+        preview)."""
         from .fronts import build_front
 
+        return build_front(self, top_count, block_count, latest_count)
+
+    def live_front(self):
+        """The published front, kept by each process until a publish, a
+        section's change or the curation's purges the home page
+        (delivery/kept.py), or for the minute the front cache keeps it:
+        writers' and pictures' edits purge nothing."""
         return kept(
-            ("front", self.pk, top_count, block_count, latest_count),
+            ("front", self.pk),
             [keys.EVERYTHING, keys.path_key("/")],
-            lambda: build_front(self, top_count, block_count, latest_count),
+            # The curation as published now: this page may have been read
+            # before a publish that moved the keys' numbers.
+            lambda: HomePage.objects.get(pk=self.pk).front(),
+            changes_at=lambda front: (
+                timezone.now() + datetime.timedelta(seconds=HOME_CACHE_SECONDS)
+            ),
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Lazy: the routes below render with this context too, without a front.
-        context["front"] = SimpleLazyObject(self.front)
+        # A preview shows the draft's curation, and is not kept.
+        preview = getattr(request, "is_preview", False)
+        context["front"] = SimpleLazyObject(self.front if preview else self.live_front)
         return context
 
     def serve(self, request, *args, **kwargs):

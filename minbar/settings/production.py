@@ -51,17 +51,22 @@ if len(DATABASES) > 1:
 # Redis: the cache, and the sessions' cache (sessions stay in the database
 # too, so a Redis restart logs nobody out).  The task queue: base.py.
 if REDIS_URL:
+    # A Redis host that stops answering (rather than refusing) must not hold
+    # a page for long: every request reads the keys' versions.
+    redis_timeouts = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
         "default": {
             # Redis down is a cache miss, not an error (see the module).
             "BACKEND": "minbar.delivery.redis_cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minbar",
+            "OPTIONS": redis_timeouts,
         },
         "renditions": {
             "BACKEND": "minbar.delivery.redis_cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minbar-renditions",
+            "OPTIONS": redis_timeouts,
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
