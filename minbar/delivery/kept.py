@@ -1,12 +1,13 @@
 """What each app process keeps in memory while no purge has touched it.
 
-Some things every page shows are read far more often than they change: the
+Some things pages show are read far more often than they change: the
 masthead (minbar/public/masthead.py), a section's newest stories (an
-article's related stories).  A process keeps the last value it read, with
-the version numbers of the keys that a change to it purges (``versions.py``;
-the same keys the front cache holds it under), and reads it again only when
-one of the numbers has moved, or when the value says its time is up.  That
-costs one read of the shared cache, where reading it would cost queries.
+article's related stories), the home page's front.  A process keeps the
+last value it read, with the version numbers of the keys that a change to
+it purges (``versions.py``; the same keys the front cache holds it under),
+and reads it again only when one of the numbers has moved, or when the
+value says its time is up.  That costs one read of the shared cache, where
+reading it would cost queries.
 
 Every process sees a change once its purge has moved the numbers: at once,
 and again when the change is committed.  The numbers are read before the

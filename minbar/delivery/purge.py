@@ -7,7 +7,7 @@ each front cache in ``MINBAR_FRONT_CACHES`` one ``PURGE`` request whose
 ``deploy/varnish`` answers it with a soft purge: the objects expire at once
 but are kept, so that they can still be served if the app is down.
 
-The app's own copies (its page cache, each process's masthead) learn of it
+The app's own copies (its page cache, what each process keeps) learn of it
 from the keys' version numbers in the shared cache (``versions.py``).
 
 A front cache that does not answer is logged and skipped: the change is

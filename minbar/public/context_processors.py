@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from minbar.delivery import keys
 from minbar.delivery.middleware import cache_at_most, fragments_as_includes
 
-from . import masthead as kept
+from .masthead import for_request as masthead_for
 from .ticker import seconds_until_change
 
 
@@ -19,10 +19,10 @@ def masthead(request):
     # itself) carries its key, and is kept no longer than the ticker stays.
     def staff():
         keys.add(request, keys.STAFF)
-        return kept.for_request(request).staff_lines
+        return masthead_for(request).staff_lines
 
     def ticker():
-        entries = kept.for_request(request).ticker
+        entries = masthead_for(request).ticker
         keys.add(request, keys.TICKER)
         changes = seconds_until_change(entries)
         if changes is not None:
@@ -30,7 +30,7 @@ def masthead(request):
         return entries
 
     def shown(part):
-        return SimpleLazyObject(lambda: getattr(kept.for_request(request), part))
+        return SimpleLazyObject(lambda: getattr(masthead_for(request), part))
 
     return {
         # Stored by the app's page cache (or behind a front cache that asks

@@ -8,7 +8,6 @@ change purges ``site``, ``staff`` or ``ticker`` (keys.py) or a pinned ticker
 item expires: each process keeps it (minbar/delivery/kept.py), one per site.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.http.request import split_domain_port
@@ -20,6 +19,7 @@ from minbar.newsroom.models import SectionPage
 
 from .models import PublicationSettings
 from .ticker import TickerEntry, ticker_entries
+from .ticker import changes_at as ticker_changes_at
 
 KEYS = [keys.EVERYTHING, keys.STAFF, keys.TICKER]
 
@@ -51,11 +51,6 @@ class Masthead:
         """The sections that hold the page, outermost first."""
         return [s for s in self.sections if page.path.startswith(s.path)]
 
-    @property
-    def changes_at(self) -> datetime.datetime | None:
-        """When a pinned ticker item expires, changing the ticker unpurged."""
-        return min((e.expires_at for e in self.ticker if e.expires_at), default=None)
-
 
 def for_request(request) -> Masthead:
     """The masthead of the request's site."""
@@ -65,7 +60,7 @@ def for_request(request) -> Masthead:
             ("masthead", where),
             KEYS,
             lambda: read(request),
-            changes_at=lambda masthead: masthead.changes_at,
+            changes_at=lambda masthead: ticker_changes_at(masthead.ticker),
         )
         # Wagtail's own lookups on this request (page URLs) use the same site.
         request._wagtail_site = masthead.site

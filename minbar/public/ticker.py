@@ -33,11 +33,15 @@ def ticker_entries(size=DEFAULT_TICKER_SIZE, now=None):
     return entries
 
 
-def seconds_until_change(entries, now=None) -> int | None:
+def changes_at(entries) -> datetime.datetime | None:
     """A pinned item's expiry changes the ticker without any save to purge
-    it: what shows the ticker is kept only until then.  None when none of
-    its items expires."""
-    soonest = min((e.expires_at for e in entries if e.expires_at), default=None)
+    it: the soonest, or None when none of its items expires."""
+    return min((e.expires_at for e in entries if e.expires_at), default=None)
+
+
+def seconds_until_change(entries, now=None) -> int | None:
+    """How long what shows the ticker may be kept (see ``changes_at``)."""
+    soonest = changes_at(entries)
     if soonest is None:
         return None
     return max(1, int((soonest - (now or timezone.now())).total_seconds()) + 1)

@@ -8,7 +8,7 @@ passing it on.  Threads (WEB_THREADS) are there for a database far away;
 rendering pages at 16 connections on two cores, five workers of two
 threads served 130 to 280 requests a second with a p99 of 150 to 260 ms,
 four single-threaded workers 259 to 263 with a p99 under 85 ms
-(docs/operations.md).
+(measured by hand, with the page cache off).
 """
 
 import os
