@@ -5,12 +5,18 @@ Varnish would (tests/test_front_cache.py runs Varnish itself).
 """
 
 import http.server
+import io
+import re
 import threading
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
 
 from minbar.delivery import keys
 from minbar.newsroom.models import ArticlePage, SectionPage
@@ -238,3 +244,130 @@ def test_ticker_staff_and_identity_changes_purge_their_own_keys(
     with django_capture_on_commit_callbacks(execute=True):
         publication.save()
     assert front_cache.pop() == {keys.EVERYTHING}
+
+
+# Pictures --------------------------------------------------------------------
+
+
+def photo(colour: tuple[int, int, int], name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 800), colour).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def media_files(page: str) -> set[str]:
+    """The stored files a page links to (its pictures' renditions)."""
+    return set(re.findall(r"/media/([^\s\"',]+)", page))
+
+
+def images_of(files: set[str]) -> set[int]:
+    image_model = get_image_model()
+    renditions = image_model.get_rendition_model().objects.filter(file__in=files)
+    originals = image_model.objects.filter(file__in=files)
+    return set(renditions.values_list("image_id", flat=True)) | set(
+        originals.values_list("pk", flat=True)
+    )
+
+
+def replace_file(image, upload: SimpleUploadedFile) -> None:
+    """As the picture library's edit form does it."""
+    editor, _new = User.objects.get_or_create(username="photo-desk")
+    form = get_image_form(get_image_model())(
+        instance=image,
+        user=editor,
+        data={"title": image.title, "collection": image.collection_id},
+        files={"file": upload},
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+
+
+def missing_files(page: str) -> set[str]:
+    storage = get_image_model()._meta.get_field("file").storage
+    return {name for name in media_files(page) if not storage.exists(name)}
+
+
+def test_pages_carry_the_keys_of_the_pictures_they_show(client):
+    article = ArticlePage.objects.listing().filter(image__isnull=False).first()
+    for path in (f"/{article.public_id}", "/", article.get_parent().url):
+        page = client.get(path)
+        shown = images_of(media_files(page.content.decode()))
+        assert shown, f"{path} shows no picture"
+        assert {keys.image_key(pk) for pk in shown} <= xkeys(page), path
+
+
+@pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "page-cache"])
+def test_a_new_file_for_a_picture_purges_the_pages_that_show_it(
+    client, settings, front_cache, django_capture_on_commit_callbacks, page_cache
+):
+    # The newsroom replaces a story's photo in the picture library: Wagtail
+    # deletes the old file and its renditions.  No page may link to them.
+    settings.MINBAR_PAGE_CACHE = page_cache
+    cache.clear()
+    image_model = get_image_model()
+    image = image_model.objects.create(
+        title="صورة الخبر", file=photo((150, 40, 40), "first.jpg")
+    )
+    article = an_article()
+    article.image = image
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    path = f"/{article.public_id}"
+    shown = media_files(client.get(path).content.decode())
+    client.get("/")  # the front, kept by this process
+    renditions = set(image.renditions.values_list("file", flat=True))
+    old = shown & renditions
+    assert old
+    front_cache.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replace_file(image, photo((40, 40, 150), "second.jpg"))
+
+    purged = set().union(*front_cache)
+    assert {
+        keys.image_key(image.pk),
+        keys.article_key(article.pk),
+        keys.path_key(path),
+        keys.path_key("/feed/"),
+        keys.path_key(f"/api/ninjs/{article.public_id}"),
+    } <= purged
+    # No ticker shows a picture: the other pages stay in the front cache.
+    assert keys.TICKER not in purged and keys.EVERYTHING not in purged
+
+    for shown in (path, "/", "/feed/"):
+        missing = missing_files(client.get(shown).content.decode())
+        assert not missing, f"{shown} links files that are gone: {missing}"
+    shown = media_files(client.get(path).content.decode())
+    assert image.pk in images_of(shown) and not shown & old
+
+
+def test_a_new_file_for_the_logo_reaches_every_page(
+    client, front_cache, django_capture_on_commit_callbacks
+):
+    logo = get_image_model().objects.create(
+        title="شعار الصحيفة", file=photo((0, 90, 60), "logo.jpg")
+    )
+    publication = PublicationSettings.objects.first()
+    publication.logo = logo
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.save()
+    path = f"/{an_article().public_id}"
+    page = client.get(path)  # the masthead, kept by this process
+    assert keys.image_key(logo.pk) in xkeys(page)
+    front_cache.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replace_file(logo, photo((0, 60, 90), "logo-2026.jpg"))
+    assert keys.image_key(logo.pk) in set().union(*front_cache)
+    page = client.get(path).content.decode()
+    assert not missing_files(page) and "logo-2026" in page
+
+
+def test_a_picture_shown_nowhere_purges_nothing_when_added(
+    front_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        get_image_model().objects.create(
+            title="صورة جديدة", file=photo((10, 120, 10), "new.jpg")
+        )
+    assert front_cache == []

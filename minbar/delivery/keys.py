@@ -8,6 +8,10 @@ module) under keys, sent in the ``xkey`` header:
 - ``s<id>``, ``t<id>``, ``w<id>``, ``day-<date>``: a section's, tag's or
   writer's list of articles, or a day's, on its pages and in its feeds;
 - ``ticker`` and ``staff``: the two fragments every page shows;
+- ``i<id>``: a picture the response shows (its <img> or <picture>, or a
+  link to one of its renditions);
+- ``pictures``: no response; what each process keeps with pictures in it
+  (kept.py) is read again when any picture changes;
 - ``site``: every response, for what every page shows (the publication's
   name, the sections' navigation);
 - ``sitemap-<year>-<month>``: the parts of a month's sitemap.
@@ -29,6 +33,7 @@ from django.utils import timezone
 EVERYTHING = "site"
 TICKER = "ticker"
 STAFF = "staff"
+PICTURES = "pictures"
 
 
 def path_key(path: str) -> str:
@@ -37,6 +42,10 @@ def path_key(path: str) -> str:
 
 def article_key(page_id: int) -> str:
     return f"a{page_id}"
+
+
+def image_key(image_id: int) -> str:
+    return f"i{image_id}"
 
 
 def sitemap_key(year: int, month: int) -> str:
@@ -52,6 +61,11 @@ def add(request: HttpRequest, *keys: str) -> None:
 
 def show_articles(request: HttpRequest, articles: Iterable) -> None:
     add(request, *(article_key(article.pk) for article in articles))
+
+
+def show_image(request: HttpRequest | None, image) -> None:
+    if request is not None and image is not None:
+        add(request, image_key(image.pk))
 
 
 def of_response(request: HttpRequest) -> list[str]:
@@ -80,3 +94,24 @@ def touched_by_article(article) -> set[str]:
 
 def day_key(day: datetime.date) -> str:
     return f"day-{day.isoformat()}"
+
+
+def touched_by_image(image) -> set[str]:
+    """Every key of what shows the picture.  Wagtail deletes a picture's
+    renditions when its file is replaced: a page still linking to them would
+    show a broken picture.  The articles it illustrates are purged as for an
+    edit (their feeds, sitemaps and API entries link renditions), but not the
+    ticker, which shows no picture."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from minbar.newsroom.models import ArticlePage
+
+    illustrated = ReferenceIndex.get_references_to(image).filter(
+        content_type=ContentType.objects.get_for_model(ArticlePage)
+    )
+    ids = {int(pk) for pk in illustrated.values_list("object_id", flat=True)}
+    keys = {image_key(image.pk), PICTURES}
+    for article in ArticlePage.objects.filter(pk__in=ids):
+        keys |= touched_by_article(article) - {TICKER}
+    return keys

@@ -1,6 +1,6 @@
 """What each change purges from the front caches (see keys.py)."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import keys
@@ -43,6 +43,17 @@ def site_changed(sender, instance, **kwargs):
     purge({keys.EVERYTHING})
 
 
+# Saves that change nothing a page shows: Wagtail fills these in on its own.
+BOOKKEEPING = {"file_hash", "file_size"}
+
+
+def image_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new picture is shown nowhere yet.
+    if created or (update_fields and set(update_fields) <= BOOKKEEPING):
+        return
+    purge(keys.touched_by_image(instance))
+
+
 def ticker_changed(sender, instance, **kwargs):
     purge({keys.TICKER})
 
@@ -74,6 +85,7 @@ def publication_changed(sender, instance, **kwargs):
 
 
 def connect():
+    from wagtail.images import get_image_model
     from wagtail.models import Site
 
     from minbar.newsroom.models import ArticlePage, Author, SectionPage
@@ -95,5 +107,8 @@ def connect():
         signal.connect(staff_changed, sender=StaffLine)
         signal.connect(writer_changed, sender=Author)
         signal.connect(site_changed, sender=Site)
+    # Before a picture goes, while what it illustrates can still be found.
+    for signal in (post_save, pre_delete):
+        signal.connect(image_changed, sender=get_image_model())
     pre_save.connect(publication_saving, sender=PublicationSettings)
     post_save.connect(publication_changed, sender=PublicationSettings)

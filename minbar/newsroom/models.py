@@ -382,7 +382,7 @@ class ArticlePage(PlainTextMixin, Page):
         newest = kept(
             ("newest", section.pk, count + 1),
             # A section moved in or out of this one purges everything.
-            [keys.EVERYTHING, f"s{section.pk}"],
+            [keys.EVERYTHING, f"s{section.pk}", keys.PICTURES],
             lambda: list(
                 ArticlePage.objects.teasers().filter(path__startswith=section.path)[
                     : count + 1

@@ -21,7 +21,8 @@ from .models import PublicationSettings
 from .ticker import TickerEntry, ticker_entries
 from .ticker import changes_at as ticker_changes_at
 
-KEYS = [keys.EVERYTHING, keys.STAFF, keys.TICKER]
+# The logo is a picture: a new file for it is read again.
+KEYS = [keys.EVERYTHING, keys.STAFF, keys.TICKER, keys.PICTURES]
 
 
 @dataclass(frozen=True)

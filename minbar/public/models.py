@@ -72,12 +72,12 @@ class HomePage(RoutablePageMixin, Page):
 
     def live_front(self):
         """The published front, kept by each process until a publish, a
-        section's change or the curation's purges the home page
+        section's change, the curation's or a picture's purges the home page
         (delivery/kept.py), or for the minute the front cache keeps it:
-        writers' and pictures' edits purge nothing."""
+        writers' edits purge nothing."""
         return kept(
             ("front", self.pk),
-            [keys.EVERYTHING, keys.path_key("/")],
+            [keys.EVERYTHING, keys.path_key("/"), keys.PICTURES],
             # The curation as published now: this page may have been read
             # before a publish that moved the keys' numbers.
             lambda: HomePage.objects.get(pk=self.pk).front(),

@@ -1,10 +1,11 @@
-"""``{% picture %}`` as Wagtail's, without renditions that repeat a width.
+"""``{% picture %}`` as Wagtail's, without renditions that repeat a width,
+and ``{% image %}`` as Wagtail's; both say what picture the page shows.
 
 Wagtail never enlarges a picture: asked for 400, 800 and 1200 pixels of a
 700-pixel wire photo, it makes 400, 700 and 700, and its ``srcset`` lists
 the same width twice, which HTML forbids and which costs a reader a second
 download of the same size.  This tag keeps the first rendition of each
-width in each format.  Load it after ``wagtailimages_tags``.
+width in each format.
 
 Each process also keeps the ``<picture>`` elements it made, by the picture's
 file and focal point, the renditions asked for and the attributes.  Finding
@@ -12,13 +13,19 @@ six or nine renditions through Wagtail (parsing each filter, reading and
 writing its rendition cache) cost about 1 ms a picture: the home page, with
 22, went from 34 to 12 ms a rendering.  A new file or focal point makes a
 new element; a rendition never changes once made.
+
+Both tags add the picture's key to the response's (minbar/delivery/keys.py):
+replacing a picture's file deletes its renditions, and purges the pages that
+showed them.
 """
 
 from django import template
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
-from wagtail.images.templatetags.wagtailimages_tags import PictureNode
+from wagtail.images.templatetags.wagtailimages_tags import ImageNode, PictureNode
 from wagtail.images.templatetags.wagtailimages_tags import image as parse_image
+
+from minbar.delivery import keys
 
 register = template.Library()
 NOT_FOUND = "not-found"  # the file of Wagtail's stand-in for a missing picture
@@ -44,7 +51,14 @@ def forget() -> None:
     _elements.clear()
 
 
-class DistinctWidthsPictureNode(PictureNode):
+class ShownImageNode(ImageNode):
+    def validate_image(self, context):
+        image = super().validate_image(context)
+        keys.show_image(context.get("request"), image)
+        return image
+
+
+class DistinctWidthsPictureNode(ShownImageNode, PictureNode):
     def render(self, context):
         image = self.validate_image(context)
         if not image:
@@ -79,4 +93,11 @@ class DistinctWidthsPictureNode(PictureNode):
 def picture(parser, token):
     node = parse_image(parser, token)
     node.__class__ = DistinctWidthsPictureNode  # the same parse, another render
+    return node
+
+
+@register.tag
+def image(parser, token):
+    node = parse_image(parser, token)
+    node.__class__ = ShownImageNode
     return node
