@@ -3,9 +3,13 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
+from minbar.delivery import kept
+from minbar.delivery.pagecache import FRAGMENT_PREFIX
 from minbar.newsroom.models import ArticlePage
+from minbar.public import masthead
 from minbar.public.models import TickerItem
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +92,65 @@ def test_staff_see_the_site_as_it_is(client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("chief"))
     _page, queries = queries_for(client, path)
     assert queries > 5
+
+
+def publish(article: ArticlePage, headline: str, on_commit) -> None:
+    """As another process would: the change, its commit and its purge."""
+    fresh = ArticlePage.objects.get(pk=article.pk)
+    fresh.title = headline
+    with on_commit(execute=True):
+        fresh.save_revision().publish()
+
+
+HEADLINE = "عنوان جديد نشر أثناء عرض الصفحة"
+
+
+def test_a_page_rendered_while_a_publish_committed_is_not_kept(
+    client, django_capture_on_commit_callbacks
+):
+    # A reader's request has read the article when the newsroom publishes a
+    # new headline: the page it renders holds the old one, and must not be
+    # served as current afterwards.
+    article = an_article()
+    path = f"/{article.public_id}"
+
+    def publish_meanwhile(sender, **kwargs):
+        template_rendered.disconnect(publish_meanwhile)
+        publish(article, HEADLINE, django_capture_on_commit_callbacks)
+
+    template_rendered.connect(publish_meanwhile)
+    try:
+        during = client.get(path).content.decode()
+    finally:
+        template_rendered.disconnect(publish_meanwhile)
+    assert HEADLINE not in title(during)  # it had been read before
+    assert HEADLINE in title(client.get(path).content.decode())
+
+
+def test_a_ticker_rendered_while_a_publish_committed_is_not_kept(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    article = an_article()
+    path = f"/{ArticlePage.objects.listing().exclude(pk=article.pk)[0].public_id}"
+    client.get(path)  # the page is kept; its ticker is rendered again below
+    cache.delete(FRAGMENT_PREFIX + "testserver/_fragments/ticker")
+    kept.forget()
+    read_masthead = masthead.read
+
+    def read_then_publish(request):
+        monkeypatch.setattr(masthead, "read", read_masthead)
+        found = read_masthead(request)
+        publish(article, HEADLINE, django_capture_on_commit_callbacks)
+        return found
+
+    monkeypatch.setattr(masthead, "read", read_then_publish)
+    assert HEADLINE not in ticker(client.get(path).content.decode())
+    assert HEADLINE in ticker(client.get(path).content.decode())
+
+
+def ticker(page: str) -> str:
+    return page.split('<section class="ticker"', 1)[1].split("</section>", 1)[0]
+
+
+def title(page: str) -> str:
+    return page.split("<h1", 1)[1].split("</h1>", 1)[0]

@@ -10,7 +10,8 @@ again until a change purges one of their keys or their time is up.
 
 Purging here is by key versions (``versions.py``): an entry remembers the
 numbers of its keys when it was stored, and is stale as soon as one differs.
-A lookup is two cache reads.
+A lookup is two cache reads.  A page a purge came in while it was rendered
+is served but not kept.
 
 Pages are stored with their ticker and staff box as ESI includes, and the
 fragments are stored on their own: a publish, which changes the ticker, does
@@ -43,6 +44,12 @@ S_MAXAGE = re.compile(r"s-maxage=(\d+)")
 def current(entry: dict | None) -> bool:
     """Whether a stored entry's keys have not been purged since."""
     return entry is not None and versions.read(list(entry["keys"])) == entry["keys"]
+
+
+def unpurged_since(purges: int | None) -> bool:
+    """Whether no purge came while a copy was made: its data may be older
+    than the numbers read after it (versions.py)."""
+    return purges is not None and versions.purges() == purges
 
 
 def entry_name(request: HttpRequest) -> str:
@@ -80,6 +87,7 @@ class PageCacheMiddleware:
         return response
 
     def render_and_keep(self, request) -> HttpResponse:
+        purges = versions.purges()
         response = self.get_response(request)
         seconds = S_MAXAGE.search(response.get("Cache-Control", ""))
         keep = (
@@ -90,7 +98,7 @@ class PageCacheMiddleware:
             and not response.cookies
         )
         numbers = versions.read(response["xkey"].split()) if keep else None
-        if numbers is not None:
+        if numbers is not None and unpurged_since(purges):
             entry = {
                 "status": response.status_code,
                 "headers": [
@@ -149,6 +157,7 @@ def fragment(request: HttpRequest, path: str) -> dict:
     inner.method, inner.path, inner.path_info = "GET", path, path
     inner.META = {**request.META, "PATH_INFO": path, "QUERY_STRING": ""}
     inner.COOKIES = {}
+    purges = versions.purges()
     response = resolve(path).func(inner)
     shown = [keys.EVERYTHING, *sorted(getattr(inner, "surrogate_keys", ()))]
     seconds = getattr(inner, "cache_seconds", settings.MINBAR_CACHE_SECONDS)
@@ -161,6 +170,6 @@ def fragment(request: HttpRequest, path: str) -> dict:
         "keys": numbers or dict.fromkeys(shown, 0),
         "changes": time.time() + ceiling if ceiling is not None else None,
     }
-    if numbers is not None:
+    if numbers is not None and unpurged_since(purges):
         cache.set(name, entry, timeout=seconds)
     return entry

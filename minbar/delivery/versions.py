@@ -14,6 +14,11 @@ and never expiring: when it is gone, a new one is written, and every copy
 made before is stale.  A key evicted alone is given a new number too.  When
 the cache cannot answer at all (Redis down), ``read`` answers None, and
 nothing is current.
+
+A copy's keys are known only once it is made, so its numbers are read after
+its data: a change committed in between would leave old data under new
+numbers.  Every purge also moves one count, ``purges``; a copy whose making
+a purge overlapped is not kept.
 """
 
 import secrets
@@ -23,18 +28,28 @@ from django.core.cache import cache
 
 PREFIX = "minbar:key:"
 GENERATION = "minbar:generation"
+PURGES = "minbar:purges"
 
 
 def bump(keys) -> None:
     """Make every copy that shows these keys stale."""
-    for key in keys:
-        name = PREFIX + key
+    for name in [*(PREFIX + key for key in keys), PURGES]:
         try:
             cache.incr(name)
         except ValueError:
             # Never purged, evicted or lost: start from a number no earlier
             # copy can hold.
             cache.set(name, time.time_ns(), timeout=None)
+
+
+def purges() -> int | None:
+    """A number every purge moves, or None when the cache cannot say: read
+    it before making a copy, and keep the copy only if it has not moved."""
+    found = cache.get(PURGES)
+    if found is None:
+        cache.add(PURGES, time.time_ns(), timeout=None)
+        found = cache.get(PURGES)
+    return found
 
 
 def read(keys) -> dict[str, tuple[str, int]] | None:
