@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -62,6 +63,7 @@ WARM_UP = 3  # seconds
 # A page's first rendering makes its pictures' renditions: seconds, not ms.
 FIRST_RENDERING = 120  # seconds
 TARGETS = {"nginx": "nginx static", "varnish": "varnish", "app": "app"}
+PAGES = ("article", "home", "section", "search")
 REFERENCE = (
     "reference (NOTES.md, this kind of machine, 16 connections): nginx static"
     " ≈ 57,000 req/s (≈ 80,000 at 64); WordPress 6.1 + nginx fastcgi cache"
@@ -85,6 +87,18 @@ def parse_args():
     parser.add_argument("--database", default="", help="a PostgreSQL URL")
     parser.add_argument(
         "--connections", default="16,64", help="comma-separated (default 16,64)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="how many times to repeat the Varnish runs (each after its nginx run);"
+        " with more than one, each ratio's median is printed",
+    )
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help=f"comma-separated, of {', '.join(PAGES)} (default: all)",
     )
     parser.add_argument("--seed", type=Path, default=SEED, help="the seed bundle")
     parser.add_argument(
@@ -185,24 +199,27 @@ def wrk(url: str, connections: int, seconds: int, report: bool = True) -> dict:
     return {}
 
 
-def runs(pages: dict[str, str], connections: list[int]):
+def runs(pages: dict[str, str], connections: list[int], rounds: int = 1):
     """(target, page, connections) in the order they run.  The machine's speed
     drifts within minutes (nginx alone moved from 58,000 to 52,000 req/s
     between rounds of one script), so each Varnish run comes right after an
-    nginx run at the same connections, and is compared with that one."""
+    nginx run at the same connections, and is compared with that one.  With
+    several rounds, the Varnish runs are repeated: one pair's ratio moved
+    between 0.59 and 0.80 from round to round, the median much less."""
     for target in ("varnish", "app"):
-        for page in pages:
-            for count in connections:
-                if target == "varnish" or page == next(iter(pages)):
-                    yield "nginx", "article", count
-                yield target, page, count
+        for _round in range(rounds if target == "varnish" else 1):
+            for page in pages:
+                for count in connections:
+                    if target == "varnish" or page == next(iter(pages)):
+                        yield "nginx", "article", count
+                    yield target, page, count
 
 
-def measure(stack: Stack, pages, connections, duration) -> list[Result]:
+def measure(stack: Stack, pages, connections, duration, rounds) -> list[Result]:
     bases = {"nginx": stack.static, "varnish": stack.cache, "app": stack.app}
     results = []
     try:
-        for target, page, count in runs(pages, connections):
+        for target, page, count in runs(pages, connections, rounds):
             url = bases[target] + ("/" if target == "nginx" else pages[page])
             wrk(url, count, WARM_UP, report=False)
             result = Result(target, page, count, wrk(url, count, duration))
@@ -270,6 +287,25 @@ def print_table(results: list[Result]) -> None:
         print("\n".join(details))
 
 
+def print_rounds(results: list[Result]) -> None:
+    """Each Varnish ratio's median over the rounds, when there were several."""
+    ratios: dict[tuple[str, int], list[float]] = {}
+    for result in results:
+        nginx = reference(result, results) if result.target == "varnish" else None
+        if nginx:
+            ratio = result.figures["requests_per_s"] / nginx
+            ratios.setdefault((result.page, result.connections), []).append(ratio)
+    if not any(len(values) > 1 for values in ratios.values()):
+        return
+    print("\nvarnish/nginx over the rounds:")
+    for (page, count), values in ratios.items():
+        median = statistics.median(values)
+        print(
+            f"  {page:<8} {count:>3} connections: median {median:.3f}"
+            f"  (min {min(values):.3f}, max {max(values):.3f}, {len(values)} rounds)"
+        )
+
+
 def version(command: list[str]) -> str:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     return (done.stdout or done.stderr).splitlines()[0].strip()
@@ -305,6 +341,13 @@ def print_header(args, workers: int) -> None:
 def main():
     args = parse_args()
     connections = [int(count) for count in args.connections.split(",")]
+    chosen = args.pages.split(",")
+    unknown = set(chosen) - set(PAGES)
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        sys.exit(f"--pages: no such page {names}; of {', '.join(PAGES)}")
+    if args.rounds < 1:
+        sys.exit("--rounds: at least 1")
     stop_on_sigterm()
     print_header(args, args.workers)
     with Stack(DATA_DIR, args.database) as stack:
@@ -313,6 +356,7 @@ def main():
         stack.start_app(args.workers)
         stack.start_varnish(args.varnish_param, args.vcl)
         pages, article, word = find_pages(stack)
+        pages = {name: path for name, path in pages.items() if name in chosen}
         stack.start_nginx(article)
         cached = check_pages(stack, pages)
         _status, _headers, assembled = fetch(stack.cache + SEED_ARTICLE)
@@ -331,8 +375,9 @@ def main():
             note = f"  ({word})" if name == "search" else ""
             print(f"  {name:<8} {path}{note}  Varnish: {cached[name]}")
         print(flush=True)
-        results = measure(stack, pages, connections, args.duration)
+        results = measure(stack, pages, connections, args.duration, args.rounds)
     print_table(results)
+    print_rounds(results)
     print(f"at the end: {load_average()}")
 
 
