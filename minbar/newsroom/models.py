@@ -381,8 +381,9 @@ class ArticlePage(PlainTextMixin, Page):
         section = section or self.get_parent()
         newest = kept(
             ("newest", section.pk, count + 1),
-            # A section moved in or out of this one purges everything.
-            [keys.EVERYTHING, f"s{section.pk}", keys.PICTURES],
+            # A section moved in or out of this one purges everything; a new
+            # file for a story's picture purges the story's sections.
+            [keys.EVERYTHING, f"s{section.pk}"],
             lambda: list(
                 ArticlePage.objects.teasers().filter(path__startswith=section.path)[
                     : count + 1

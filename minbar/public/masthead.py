@@ -4,8 +4,9 @@ The masthead is the publication's identity (its settings and logo), the
 sections' navigation, the staff box and the ticker; an article's breadcrumb
 comes from the same list of sections.  Reading it takes six queries, nearly
 half of an article page's, and it stays the same on every page until a
-change purges ``site``, ``staff`` or ``ticker`` (keys.py) or a pinned ticker
-item expires: each process keeps it (minbar/delivery/kept.py), one per site.
+change purges ``site``, ``staff``, ``ticker`` or ``pictures`` (keys.py) or a
+pinned ticker item expires: each process keeps it (minbar/delivery/kept.py),
+one per site.
 """
 
 from dataclasses import dataclass
